@@ -472,7 +472,14 @@ public final class NetNS implements AutoCloseable {
         return closed.get();
     }
 
-    int fd() {
+    /**
+     * The O_CLOEXEC file descriptor this handle holds, for native code and for netlink requests
+     * that name a namespace by fd ({@code IFLA_NET_NS_FD}). Valid until {@link #close()}; do not
+     * close it yourself.
+     *
+     * @throws NetNSClosedException if this handle is closed
+     */
+    public int fd() {
         checkOpen();
         return resources.fd();
     }
