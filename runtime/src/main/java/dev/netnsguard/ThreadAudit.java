@@ -1,5 +1,6 @@
 package dev.netnsguard;
 
+import dev.netnsguard.linux.Syscalls;
 import dev.netnsguard.scope.NamespaceEntry;
 import dev.netnsguard.scope.ThreadNamespace;
 
@@ -17,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** {@link NetNS#auditThreads()}: every OS thread of this JVM, from {@code /proc/self/task}. */
+/**
+ * {@link NetNS#auditThreads()}: every OS thread of this JVM, from {@code /proc/self/task}. Java
+ * threads are matched exactly where the tid is known (the caller, threads netns-guard switched)
+ * and by their kernel name otherwise.
+ */
 final class ThreadAudit {
     private static final int COMM_BYTES = 15;
 
@@ -25,6 +30,7 @@ final class ThreadAudit {
 
     static List<ThreadNetNS> ofThisJvm() {
         Map<Integer, Thread> managed = NamespaceEntry.managedThreads();
+        int self = Syscalls.gettid();
         Map<String, Thread> byOsName = uniqueByOsName();
         Map<Long, String> names = NamedInodes.read();
         long launch = Hosts.LAUNCH.inode();
@@ -37,7 +43,7 @@ final class ThreadAudit {
                 if (inode.isEmpty() || comm == null) {
                     continue; // the thread ended while we listed it
                 }
-                Thread thread = managed.get((int) tid);
+                Thread thread = tid == self ? Thread.currentThread() : managed.get((int) tid);
                 if (thread == null) {
                     thread = byOsName.get(comm);
                 }
