@@ -1,0 +1,59 @@
+package dev.netnsguard.demo;
+
+import java.io.PrintStream;
+
+/**
+ * Output for people: aligned steps, coloured where the terminal supports it, plain when piped or
+ * when {@code NO_COLOR} is set (https://no-color.org).
+ */
+final class Terminal {
+    private static final String RESET = "\u001b[0m";
+
+    private final PrintStream out;
+    private final boolean colour;
+
+    Terminal(PrintStream out) {
+        this.out = out;
+        String term = System.getenv("TERM");
+        this.colour = System.console() != null && System.getenv("NO_COLOR") == null
+                && term != null && !term.equals("dumb");
+    }
+
+    void title(String text) {
+        out.println(style("1", text));
+    }
+
+    void section(String text) {
+        out.println();
+        out.println(style("1;34", "== " + text));
+    }
+
+    /** One step: a label padded to a column, then what happened. */
+    void step(String label, String result) {
+        out.printf("  %-44s %s%n", label, result);
+    }
+
+    void ok(String label, String result) {
+        step(label, style("32", "ok") + "  " + result);
+    }
+
+    void caught(String label, String result) {
+        step(label, style("33", "caught") + "  " + result);
+    }
+
+    void failed(String label, String result) {
+        step(label, style("31", "FAILED") + "  " + result);
+    }
+
+    void note(String text) {
+        out.println("  " + style("2", text));
+    }
+
+    void line(String text) {
+        out.println(text);
+    }
+
+    private String style(String code, String text) {
+        return colour ? "\u001b[" + code + "m" + text + RESET : text;
+    }
+}
