@@ -37,14 +37,19 @@ class NamedTest {
         return names;
     }
 
+    /** The namespace {@code ip netns exec NAME} runs a command in, by inode. */
+    private static long inodeSeenByIp(String name) {
+        String link = Commands.run("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net").strip();
+        return Long.parseLong(link.substring("net:[".length(), link.length() - 1));
+    }
+
     @Test
     void createNamedIsSeenByIpNetnsListAndExec() {
         String name = namespaces.newName();
         try (NetNS ns = NetNS.createNamed(name)) {
             assertTrue(ipNetnsList().contains(name));
             assertTrue(NetNS.listNamed().contains(name));
-            String link = Commands.run("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net").strip();
-            assertEquals("net:[" + ns.inode() + "]", link);
+            assertEquals(ns.inode(), inodeSeenByIp(name));
             long inside = ns.call(host -> Threads.inode());
             assertEquals(ns.inode(), inside);
         }
@@ -54,8 +59,7 @@ class NamedTest {
     void openNamedOpensWhatIpNetnsAddCreated() {
         String name = namespaces.addWithIproute2();
         try (NetNS ns = NetNS.openNamed(name)) {
-            String link = Commands.run("ip", "netns", "exec", name, "readlink", "/proc/self/ns/net").strip();
-            assertEquals("net:[" + ns.inode() + "]", link);
+            assertEquals(ns.inode(), inodeSeenByIp(name));
             assertEquals(name, ns.name().orElseThrow());
         }
     }
