@@ -1,0 +1,218 @@
+package dev.netnsguard.bench;
+
+import dev.netnsguard.NetNS;
+import dev.netnsguard.scope.Scopes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the guard costs on the operations it checks, and on code it must not slow down.
+ *
+ * <p>Everything here is correct use (host-namespace code outside any scope, or inside a scope that
+ * expects the namespace it runs in), so no mode reports or throws anything. {@link GuardMain} runs
+ * each benchmark in separate forks with no agent and with {@code -javaagent:...=mode=off|report|strict},
+ * interleaved round by round, and reports each mode's ratio to no agent. Run through plain JMH,
+ * these benchmarks measure the JVM they are forked with (no agent unless {@code -jvmArgsAppend} adds it).
+ *
+ * <p>The DNS benchmark needs the name cache off: the forks get {@code -Dsun.net.inetaddr.ttl=0}
+ * (the system property the JDK reads when the security property {@code networkaddress.cache.ttl}
+ * is unset, as it is in the JDK's default {@code java.security}); {@link DnsState} fails the trial
+ * if a lookup is suspiciously fast (a cache hit costs well under a microsecond, a resolver call that
+ * reads /etc/hosts tens of microseconds).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"})
+@Threads(1)
+@State(Scope.Benchmark)
+public class GuardBench {
+
+    /**
+     * When {@link GuardMain} says the fork runs with the agent in report or strict mode, checks that
+     * the agent's bootstrap bridge is really there, so that a fork silently running without the
+     * agent cannot pass for a cheap guard.
+     */
+    @Setup(Level.Trial)
+    public void checkAgent() {
+        String mode = System.getProperty("ngbench.guard.mode", "none");
+        boolean bridge;
+        try {
+            Class.forName(dev.netnsguard.scope.GuardLink.BRIDGE, false, null);
+            bridge = true;
+        } catch (ClassNotFoundException absent) {
+            bridge = false;
+        }
+        System.out.println("ngbench: guard mode " + mode + ", agent bridge " + (bridge ? "present" : "absent"));
+        if ((mode.equals("report") || mode.equals("strict")) && !bridge) {
+            throw new IllegalStateException("mode " + mode + " but the agent's bridge " + dev.netnsguard.scope.GuardLink.BRIDGE
+                    + " is not loaded: is -javaagent on the command line?");
+        }
+    }
+
+    /** socket() + close(): the socket-creation hook. */
+    @Benchmark
+    public void socketOpenClose() throws IOException {
+        SocketChannel.open().close();
+    }
+
+    @State(Scope.Benchmark)
+    public static class Listener {
+        ServerSocketChannel server;
+        InetSocketAddress address;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            address = (InetSocketAddress) server.getLocalAddress();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            server.close();
+        }
+    }
+
+    /**
+     * Loopback TCP connect + accept + close, client closing first (as the C reference's
+     * {@code tcp_connect_accept_close}): the socket-creation and connect hooks.
+     */
+    @Benchmark
+    public void tcpConnectAcceptClose(Listener l) throws IOException {
+        SocketChannel client = SocketChannel.open(l.address);
+        SocketChannel accepted = l.server.accept();
+        client.close();
+        accepted.close();
+    }
+
+    @State(Scope.Benchmark)
+    public static class DnsState {
+        /** A name from /etc/hosts; {@code localhost} unless {@code -Dngbench.dns.name} says otherwise. */
+        String name = System.getProperty("ngbench.dns.name", "localhost");
+
+        @Setup(Level.Trial)
+        public void setUp() throws UnknownHostException {
+            InetAddress.getAllByName(name);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                InetAddress.getAllByName(name);
+            }
+            long each = (System.nanoTime() - t0) / 200;
+            if (each < 1_000) {
+                throw new IllegalStateException("lookups of '" + name + "' take " + each
+                        + " ns: that is the InetAddress cache, not the resolver; run with -Dsun.net.inetaddr.ttl=0");
+            }
+        }
+    }
+
+    /** A lookup of a name from /etc/hosts with the InetAddress cache disabled: the DNS hook. */
+    @Benchmark
+    public InetAddress[] dnsLookupHosts(DnsState dns) throws UnknownHostException {
+        return InetAddress.getAllByName(dns.name);
+    }
+
+    /** Start {@code true} and wait for it: the process-start hook. */
+    @Benchmark
+    public int processStartTrue() throws IOException, InterruptedException {
+        return new ProcessBuilder("true").start().waitFor();
+    }
+
+    /** Work handed to a two-thread pool, outside any scope; no sockets, lookups or processes. */
+    @State(Scope.Benchmark)
+    public static class Pool {
+        static final int TASKS = 16;
+        ExecutorService pool;
+        final LongAdder sink = new LongAdder();
+        final Runnable task = () -> sink.increment();
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            AtomicInteger n = new AtomicInteger();
+            // Threads that do not inherit thread locals, so they never inherit a benchmark thread's scope.
+            ThreadPoolExecutor tpe = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(null, r, "ngbench-pool-" + n.incrementAndGet(), 0, false);
+                        t.setDaemon(true);
+                        return t;
+                    });
+            tpe.prestartAllCoreThreads();
+            pool = tpe;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            pool.shutdownNow();
+        }
+
+        long batch() throws InterruptedException, ExecutionException {
+            Future<?>[] futures = new Future<?>[TASKS];
+            for (int i = 0; i < TASKS; i++) {
+                futures[i] = pool.submit(task);
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            return CompletableFuture.supplyAsync(sink::sum, pool).thenApplyAsync(x -> x + 1, pool).join();
+        }
+    }
+
+    /** An executor-heavy loop outside any scope: 16 submits + a two-stage CompletableFuture. */
+    @Benchmark
+    public long executorLoop(Pool p) throws InterruptedException, ExecutionException {
+        return p.batch();
+    }
+
+    /**
+     * The calling thread inside a scope (one that expects the namespace the JVM runs in, so nothing
+     * is wrong): every task submitted carries the scope (propagation), still no network work.
+     */
+    @State(Scope.Thread)
+    public static class InScope {
+        dev.netnsguard.scope.Scope outer;
+
+        @Setup(Level.Iteration)
+        public void enter() {
+            outer = Scopes.enter(NetNS.launch().inode(), "ngbench-launch");
+        }
+
+        @TearDown(Level.Iteration)
+        public void leave() {
+            Scopes.restore(outer);
+        }
+    }
+
+    @Benchmark
+    public long executorLoopInScope(Pool p, InScope s) throws InterruptedException, ExecutionException {
+        return p.batch();
+    }
+}
