@@ -33,7 +33,8 @@ public final class GuardLink {
 
     /**
      * Hands this runtime's scope state to the agent's bridge, if the agent is attached.
-     * Idempotent; called by the runtime on start and by the agent on attach.
+     * Idempotent; called by the runtime on start and by the agent on attach. A bridge of another
+     * version is reported as a warning and otherwise ignored.
      */
     public static synchronized void connect() {
         Class<?> bridge;
@@ -52,8 +53,11 @@ public final class GuardLink {
             ToLongFunction<Object> inodeOf = scope -> scope == null ? 0 : ((Scope) scope).inode();
             switchListener = (LongConsumer) connect.invoke(expected, capture, swap, inodeOf);
         } catch (Throwable incompatible) {
-            throw new IllegalStateException("netns-guard: the attached agent's bridge " + BRIDGE
-                    + " does not match this runtime; use the agent and runtime of the same version", incompatible);
+            // The application must keep running: without the link it is simply not guarded.
+            System.getLogger("dev.netnsguard").log(System.Logger.Level.WARNING,
+                    "netns-guard: the attached agent's bridge " + BRIDGE + " does not match this runtime,"
+                            + " so the agent cannot see its scopes; use an agent and runtime of the same version",
+                    incompatible);
         }
     }
 
