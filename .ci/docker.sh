@@ -2,7 +2,7 @@
 #
 # A private, network-less Docker engine for the container tests (module testcontainers/).
 #
-# SOURCE this file (do not execute it); it defines two functions:
+# SOURCE this file (do not execute it); it defines two functions, safe under `set -euo pipefail`:
 #
 #   docker_start   installs Debian's docker.io and busybox-static when missing, starts dockerd in the
 #                  background on a private socket and data root, waits (bounded) until it answers,
@@ -44,7 +44,7 @@ _ngd_install() {
     command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
     # The test images are FROM scratch with /bin/busybox copied in: it must be the static build.
     dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
-    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ ${#missing[@]} -eq 0 ]; then return 0; fi
 
     _ngd_log "installing ${missing[*]} from Debian's packages"
     # Installing docker.io must not start the distribution's engine (which would create docker0 and
@@ -54,17 +54,17 @@ _ngd_install() {
     if [ ! -e "$policy" ]; then
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
     fi
-    local rc=0
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || rc=$?
+    local rc=0 aptlog="${NETNS_GUARD_DOCKER_DIR}/apt.log"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$aptlog" 2>&1 || rc=$?
     if [ $rc -eq 0 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-            >"${NETNS_GUARD_DOCKER_DIR}/apt.log" 2>&1 || rc=$?
+            >>"$aptlog" 2>&1 || rc=$?
     fi
-    [ -n "$made_policy" ] && rm -f "$policy"
+    if [ -n "$made_policy" ]; then rm -f "$policy"; fi
     if [ $rc -ne 0 ] || ! command -v dockerd >/dev/null 2>&1 || ! dpkg -s busybox-static >/dev/null 2>&1; then
         _ngd_log "ERROR: could not install ${missing[*]} with apt-get (exit $rc); the container tests need"
-        _ngd_log "       Debian's docker.io (dockerd) and busybox-static. Last lines of ${NETNS_GUARD_DOCKER_DIR}/apt.log:"
-        tail -n 15 "${NETNS_GUARD_DOCKER_DIR}/apt.log" >&2 2>/dev/null
+        _ngd_log "       Debian's docker.io (dockerd) and busybox-static. Last lines of $aptlog:"
+        tail -n 15 "$aptlog" >&2 2>/dev/null || true
         return 1
     fi
 }
@@ -90,7 +90,7 @@ docker_start() {
 
     local pidfile="${NETNS_GUARD_DOCKER_DIR}/dockerd.pid"
     local old
-    old="$(cat "$pidfile" 2>/dev/null)"
+    old="$(cat "$pidfile" 2>/dev/null || true)"
     if _ngd_pid_alive "$old" && _ngd_client info >/dev/null 2>&1; then
         _ngd_log "reusing the engine already running as PID $old"
         NETNS_GUARD_DOCKERD_PID="$old"
@@ -126,14 +126,14 @@ docker_start() {
     until _ngd_client info >/dev/null 2>&1; do
         if ! kill -0 "$NETNS_GUARD_DOCKERD_PID" 2>/dev/null; then
             _ngd_log "ERROR: dockerd exited while starting; last lines of $log:"
-            tail -n 20 "$log" >&2
+            tail -n 20 "$log" >&2 || true
             unset NETNS_GUARD_DOCKERD_PID
             rm -f "${NETNS_GUARD_DOCKER_DIR}/started.pid"
             return 1
         fi
         if [ "$waited" -ge "$NETNS_GUARD_DOCKER_WAIT" ]; then
             _ngd_log "ERROR: dockerd (PID $NETNS_GUARD_DOCKERD_PID) did not answer within ${NETNS_GUARD_DOCKER_WAIT}s; last lines of $log:"
-            tail -n 20 "$log" >&2
+            tail -n 20 "$log" >&2 || true
             docker_stop
             return 1
         fi
@@ -155,7 +155,7 @@ docker_stop() {
     fi
 
     local ids
-    ids="$(_ngd_client ps -aq 2>/dev/null)"
+    ids="$(_ngd_client ps -aq 2>/dev/null || true)"
     if [ -n "$ids" ]; then
         _ngd_log "removing containers: $(echo $ids)"
         # shellcheck disable=SC2086
@@ -163,12 +163,12 @@ docker_stop() {
     fi
 
     _ngd_log "stopping dockerd PID $pid"
-    kill -TERM "$pid" 2>/dev/null
+    kill -TERM "$pid" 2>/dev/null || true
     local waited=0
     while kill -0 "$pid" 2>/dev/null; do
         if [ "$waited" -ge 60 ]; then
             _ngd_log "dockerd PID $pid still running after 30s: sending SIGKILL to that PID"
-            kill -KILL "$pid" 2>/dev/null
+            kill -KILL "$pid" 2>/dev/null || true
         fi
         if [ "$waited" -ge 80 ]; then
             _ngd_log "ERROR: dockerd PID $pid does not exit"
@@ -178,7 +178,7 @@ docker_stop() {
         waited=$((waited + 1))
     done
     # Reap it when it is this shell's child, so that no zombie is left.
-    wait "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
     rm -f "${NETNS_GUARD_DOCKER_DIR}/started.pid" "${NETNS_GUARD_DOCKER_DIR}/docker.sock"
     unset NETNS_GUARD_DOCKERD_PID
     _ngd_log "dockerd stopped"
