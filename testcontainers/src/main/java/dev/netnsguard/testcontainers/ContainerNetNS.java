@@ -7,6 +7,7 @@ import dev.netnsguard.NetNSConsumer;
 import dev.netnsguard.NetNSException;
 import dev.netnsguard.NetNSFunction;
 import dev.netnsguard.NoSuchNetNSException;
+import dev.netnsguard.netlink.Netlink;
 import org.testcontainers.containers.ContainerState;
 
 import java.io.IOException;
@@ -284,6 +285,19 @@ public final class ContainerNetNS implements AutoCloseable {
     public SocketFactory socketFactory() {
         checkRunning();
         return new CheckedSocketFactory(ns.socketFactory());
+    }
+
+    /**
+     * A netlink client on the container's network namespace ({@link Netlink#open(NetNS)}), to list or
+     * configure its links, addresses and routes, as {@code nsenter -t PID -n ip link} would. Its socket
+     * lives in the namespace: it keeps working from any thread, and does not check the container again.
+     * Close it when done. Configuring needs {@code CAP_NET_ADMIN}.
+     *
+     * @throws ContainerStoppedException if the container has stopped, been removed or restarted
+     */
+    public Netlink openNetlink() {
+        checkRunning();
+        return Netlink.open(ns);
     }
 
     // ---------------------------------------------------------------- lifecycle

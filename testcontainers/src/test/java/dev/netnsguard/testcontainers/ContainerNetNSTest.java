@@ -3,6 +3,8 @@ package dev.netnsguard.testcontainers;
 import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSClosedException;
 import dev.netnsguard.NoSuchNetNSException;
+import dev.netnsguard.netlink.Link;
+import dev.netnsguard.netlink.Netlink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +135,21 @@ class ContainerNetNSTest {
 
     @Test
     void theContainerHasOnlyLoopback() throws IOException {
+        try (Netlink netlink = ns.openNetlink()) {
+            List<Link> links = netlink.links();
+            assertEquals(List.of("lo"), links.stream().map(Link::name).collect(Collectors.toList()), links.toString());
+            assertTrue(links.get(0).isUp(), links.toString());
+        }
+        assertEquals(List.of("lo"), ns.call(host -> links()), "/proc/thread-self/net/dev inside agrees");
+    }
+
+    @Test
+    void procNetShowsTheMainThreadsNamespaceNotTheCallers() throws IOException {
+        // Why links() reads /proc/thread-self/net: /proc/net is /proc/self/net, the thread group leader's.
+        List<String> procNet = ns.call(host -> Files.readAllLines(Path.of("/proc/net/dev"))).stream()
+                .skip(2).map(line -> line.substring(0, line.indexOf(':')).trim()).collect(Collectors.toList());
         assertEquals(List.of("lo"), ns.call(host -> links()));
+        assertNotEquals(List.of("lo"), procNet, "/proc/net/dev read inside lists the host's links");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.netnsguard.testcontainers;
 
 import dev.netnsguard.NetNS;
+import dev.netnsguard.netlink.Link;
+import dev.netnsguard.netlink.Netlink;
 import dev.netnsguard.testcontainers.ContainerNetNS;
 import dev.netnsguard.testcontainers.ContainerStoppedException;
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -62,10 +63,11 @@ class LoopbackServiceExampleTest {
                 // 3. From the host's namespace, 127.0.0.1:port is the host's: nothing listens there.
                 assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
 
-                // 4. The container's links, seen from inside: only the loopback.
-                List<String> links = ns.call(host -> Files.readAllLines(Path.of("/proc/thread-self/net/dev"))
-                        .stream().skip(2).map(line -> line.split(":")[0].trim()).collect(Collectors.toList()));
-                assertEquals(List.of("lo"), links);
+                // 4. The container's links, listed through netlink inside its namespace: only the loopback.
+                try (Netlink netlink = ns.openNetlink()) {
+                    List<String> links = netlink.links().stream().map(Link::name).collect(Collectors.toList());
+                    assertEquals(List.of("lo"), links);
+                }
 
                 // 5. Once the container has stopped, the handle says so, naming the container.
                 container.stop();
