@@ -21,12 +21,13 @@ record KernelError(int errno, String message) {
         String text = null;
         if ((m.flags() & Rtnl.NLM_F_ACK_TLVS) != 0) {
             int echoed = (m.flags() & Rtnl.NLM_F_CAPPED) != 0 ? Rtnl.NLMSG_HDRLEN : body.getInt(4);
-            int tlvs = 4 + Rtnl.align(echoed);
-            if (echoed < Rtnl.NLMSG_HDRLEN || tlvs > body.remaining()) {
+            // Checked before aligning: a huge echoed length would overflow the sum.
+            if (echoed < Rtnl.NLMSG_HDRLEN || echoed > body.remaining() - 4
+                    || 4 + Rtnl.align(echoed) > body.remaining()) {
                 throw new MalformedMessageException("NLMSG_ERROR echoes " + echoed + " request bytes, only "
                         + (body.remaining() - 4) + " present");
             }
-            text = Attributes.parse(body.position(tlvs).slice()).string(Rtnl.NLMSGERR_ATTR_MSG).orElse(null);
+            text = Attributes.parse(body.position(4 + Rtnl.align(echoed)).slice()).string(Rtnl.NLMSGERR_ATTR_MSG).orElse(null);
         }
         return new KernelError(errno, text);
     }
