@@ -69,10 +69,18 @@ public final class GuardMain {
                     String mode = modes.get((k + round - 1) % modes.size());
                     List<String> jvmArgs = new ArrayList<>(Arrays.asList(BASE_JVM_ARGS));
                     jvmArgs.add("-Dngbench.guard.mode=" + mode);
-                    if (!mode.equals("none")) {
-                        jvmArgs.add(Agent.javaagentOption(agent.get(), mode));
-                    }
                     Path log = logDir.resolve(benchmark + "-" + mode + "-r" + round + ".txt");
+                    Path violations = logDir.resolve(benchmark + "-" + mode + "-r" + round + ".violations.jsonl");
+                    Files.deleteIfExists(violations);
+                    if (!mode.equals("none")) {
+                        String option = Agent.javaagentOption(agent.get(), mode);
+                        if (mode.equals("report") && System.getProperty("ngbench.agent.options") == null) {
+                            // correct code reports nothing; a report here would mean the benchmark measured
+                            // the violation path, not the check
+                            option += ",report-file=" + violations;
+                        }
+                        jvmArgs.add(option);
+                    }
                     ChainedOptionsBuilder b = new OptionsBuilder()
                             .include(GuardBench.class.getName() + "." + benchmark + "$")
                             .forks(1)
@@ -104,6 +112,12 @@ public final class GuardMain {
                         row.put("iterations", its);
                     } catch (RunnerException | RuntimeException e) {
                         row.put("error", String.valueOf(e.getMessage()) + " (see " + log + ")");
+                    }
+                    if (Files.exists(violations) && Files.size(violations) > 0) {
+                        long n = Files.readAllLines(violations).size();
+                        row.put("violations", n);
+                        System.out.println("WARNING: " + n + " violations reported in " + violations
+                                + ": this benchmark is not correct use, its numbers measure the reporting path");
                     }
                     rows.add(row);
                     System.out.printf(Locale.ROOT, "round %d  %-22s %-7s %s  (%.0f s)%n", round, benchmark, mode,

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# netns-guard against the Go CNI reference and the kernel's limits, on this machine, in one go.
+#
+# Usage (as root, Debian 12, from anywhere):
+#   bash bench/compare.sh                 # full run, about 25 minutes with the defaults
+#   QUICK=1 bash bench/compare.sh         # smoke: every piece once, tiny iterations (~3 min)
+#
+# What it does:
+#   1. builds bench/target/netns-guard-benchmarks.jar (mvn -pl bench -am package, no tests);
+#   2. for each of ROUNDS rounds, alternately: one round of the reference (../shared/anchors/run.sh
+#      relative to the repository root: Go CNI ns.Do, vishvananda, C kernel costs) and one round of
+#      the project's JMH benchmarks (JDK 17; the virtual-thread callers on JDK 25 when it is there);
+#   3. the guard's cost (GuardMain: no agent, agent off/report/strict, each in its own fork,
+#      interleaved over GUARD_ROUNDS rounds) and the agent's startup cost (StartupMain), when the
+#      agent jar exists (agent/target/netns-guard-agent.jar, or AGENT=path);
+#   4. prints one table (bench/summarize.py) and, unless QUICK, writes the charts to docs/images/
+#      and the small summary to bench/results/summary.json.
+#
+# Knobs (environment, defaults in brackets):
+#   ROUNDS [2]            rounds of reference + JMH
+#   REF_REPS [3]          run.sh REPS per round (C reps, go test -count)
+#   REF_C_SECS [1.0]      run.sh C_SECS;   REF_GO_BENCHTIME [1s]; REF_GO_NS_BENCHTIME [300x]
+#   JMH_ARGS []           extra JMH options for the main benchmarks (e.g. "-wi 5 -i 10")
+#   GUARD_ROUNDS [3]      rounds of the guard benchmarks; GUARD_WARMUP [2] GUARD_ITERATIONS [4] GUARD_TIME_MS [500]
+#   STARTUP_RUNS [20]     hello-world JVM runs per variant
+#   QUICK [0]             1: one round, tiny iterations everywhere, outputs stay under OUT
+#   OUT [bench/target/compare]   raw outputs, table.md, summary.json
+#   ANCHORS [<repo>/../shared/anchors]   the reference harness (read-only is fine)
+#   AGENT [<repo>/agent/target/netns-guard-agent.jar]
+#   JAVA [java]  JAVA25 [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]  (empty JAVA25 = skip virtual threads)
+#   SKIP_BUILD [0]  SKIP_REFERENCE [0]  SKIP_GUARD [0]  PUBLISH [1 unless QUICK]
+#
+# Namespaces: the benchmarks name theirs ngbench-<pid>-*, delete them in @TearDown and in a shutdown
+# hook; the EXIT trap here deletes any ngbench-* that appeared during the run. Do not run two copies
+# at once (run.sh's names are fixed). Traffic stays on loopback; host links, routes and sysctls are
+# never touched.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+QUICK=${QUICK:-0}
+OUT=${OUT:-$HERE/target/compare}
+ANCHORS=${ANCHORS:-$REPO/../shared/anchors}
+AGENT=${AGENT:-$REPO/agent/target/netns-guard-agent.jar}
+JAVA=${JAVA:-java}
+JAVA25=${JAVA25-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAR=$HERE/target/netns-guard-benchmarks.jar
+if [ "$QUICK" = 1 ]; then
+  ROUNDS=${ROUNDS:-1}; REF_REPS=${REF_REPS:-1}; REF_C_SECS=${REF_C_SECS:-0.05}
+  REF_GO_BENCHTIME=${REF_GO_BENCHTIME:-50ms}; REF_GO_NS_BENCHTIME=${REF_GO_NS_BENCHTIME:-10x}
+  JMH_ARGS=${JMH_ARGS:--wi 0 -i 1 -r 100ms -w 100ms}
+  GUARD_ROUNDS=${GUARD_ROUNDS:-1}; GUARD_WARMUP=${GUARD_WARMUP:-0}; GUARD_ITERATIONS=${GUARD_ITERATIONS:-1}
+  GUARD_TIME_MS=${GUARD_TIME_MS:-100}; STARTUP_RUNS=${STARTUP_RUNS:-2}; PUBLISH=${PUBLISH:-0}
+fi
+ROUNDS=${ROUNDS:-2}; REF_REPS=${REF_REPS:-3}; REF_C_SECS=${REF_C_SECS:-1.0}
+REF_GO_BENCHTIME=${REF_GO_BENCHTIME:-1s}; REF_GO_NS_BENCHTIME=${REF_GO_NS_BENCHTIME:-300x}
+JMH_ARGS=${JMH_ARGS:-}
+GUARD_ROUNDS=${GUARD_ROUNDS:-3}; GUARD_WARMUP=${GUARD_WARMUP:-2}; GUARD_ITERATIONS=${GUARD_ITERATIONS:-4}
+GUARD_TIME_MS=${GUARD_TIME_MS:-500}; STARTUP_RUNS=${STARTUP_RUNS:-20}; PUBLISH=${PUBLISH:-1}
+SKIP_BUILD=${SKIP_BUILD:-0}; SKIP_REFERENCE=${SKIP_REFERENCE:-0}; SKIP_GUARD=${SKIP_GUARD:-0}
+
+log() { printf '[compare.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+if [ "$(id -u)" != 0 ]; then echo "compare.sh: needs root (namespaces)" >&2; exit 1; fi
+
+NSDIR=/run/netns; [ -d /run ] || NSDIR=/var/run/netns
+before_ns=$(ls "$NSDIR" 2>/dev/null | grep '^ngbench-' || true)
+cleanup() {
+  set +e
+  for f in "$NSDIR"/ngbench-*; do
+    [ -e "$f" ] || continue
+    b=$(basename "$f")
+    grep -qx "$b" <<<"$before_ns" || { log "deleting leftover namespace $b"; ip netns delete "$b"; }
+  done
+}
+trap cleanup EXIT
+trap 'log interrupted; exit 130' INT TERM
+
+# ---- 1. build -------------------------------------------------------------
+if [ "$SKIP_BUILD" != 1 ] || [ ! -f "$JAR" ]; then
+  log "building $JAR"
+  (cd "$REPO" && mvn -q -B -pl bench -am -DskipTests package)
+fi
+mkdir -p "$OUT"
+# only what this script writes, never the whole of a directory someone pointed OUT at
+rm -rf "$OUT/jmh" "$OUT/anchors" "$OUT/logs" "$OUT/charts" "$OUT"/{guard.json,startup.json,meta.txt,table.md,summary.json}
+mkdir -p "$OUT/jmh" "$OUT/anchors" "$OUT/logs"
+OUT=$(cd "$OUT" && pwd)
+
+JAVA25_OK=0
+if [ -n "$JAVA25" ] && [ -x "$JAVA25" ]; then JAVA25_OK=1; fi
+AGENT_OK=0
+if [ -f "$AGENT" ] && [ "$SKIP_GUARD" != 1 ]; then AGENT_OK=1; fi
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(uname -r), $(nproc) vCPU, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
+  echo "java: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
+  [ "$JAVA25_OK" = 1 ] && echo "java25: $("$JAVA25" -version 2>&1 | head -2 | tail -1)"
+  echo "commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "agent: $([ "$AGENT_OK" = 1 ] && echo "$AGENT" || echo "none (guard and startup benchmarks skipped)")"
+  echo "knobs: QUICK=$QUICK ROUNDS=$ROUNDS REF_REPS=$REF_REPS REF_C_SECS=$REF_C_SECS REF_GO_BENCHTIME=$REF_GO_BENCHTIME REF_GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME JMH_ARGS='$JMH_ARGS' GUARD_ROUNDS=$GUARD_ROUNDS GUARD_WARMUP=$GUARD_WARMUP GUARD_ITERATIONS=$GUARD_ITERATIONS GUARD_TIME_MS=$GUARD_TIME_MS STARTUP_RUNS=$STARTUP_RUNS"
+  echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/meta.txt"
+cat "$OUT/meta.txt" >&2
+
+# ---- 2. reference and JMH, round by round ---------------------------------
+MAIN_BENCH='\.CallBench\.|\.ListenBench\.|\.LifecycleBench\.'
+for r in $(seq 1 "$ROUNDS"); do
+  if [ "$SKIP_REFERENCE" != 1 ]; then
+    if [ -f "$ANCHORS/run.sh" ]; then
+      log "round $r/$ROUNDS: reference (anchors run.sh)"
+      OUT_DIR="$OUT/anchors/r$r" ROUNDS=1 REPS=$REF_REPS C_SECS=$REF_C_SECS GO_BENCHTIME=$REF_GO_BENCHTIME \
+        GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME bash "$ANCHORS/run.sh" > "$OUT/logs/anchors-r$r.txt" 2>&1 \
+        || log "reference round $r failed (see $OUT/logs/anchors-r$r.txt)"
+    else
+      log "no reference harness at $ANCHORS: netns-guard numbers only"
+    fi
+  fi
+  log "round $r/$ROUNDS: JMH ($JAVA): call, listen, lifecycle"
+  # shellcheck disable=SC2086
+  "$JAVA" -jar "$JAR" "$MAIN_BENCH" $JMH_ARGS -foe false -rf json -rff "$OUT/jmh/jmh-r$r.json" \
+    > "$OUT/logs/jmh-r$r.txt" 2>&1 || log "JMH round $r had failures (see $OUT/logs/jmh-r$r.txt)"
+  if [ "$JAVA25_OK" = 1 ]; then
+    log "round $r/$ROUNDS: JMH, JDK 25 virtual-thread callers"
+    # shellcheck disable=SC2086
+    "$JAVA25" --sun-misc-unsafe-memory-access=allow -jar "$JAR" '\.VirtualCallBench\.' $JMH_ARGS -foe false \
+      -jvmArgsAppend "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dngbench.sidecar=$OUT/jmh/virtual-r$r" \
+      -rf json -rff "$OUT/jmh/virtual-r$r.json" > "$OUT/logs/virtual-r$r.txt" 2>&1 \
+      || log "JMH virtual round $r had failures (see $OUT/logs/virtual-r$r.txt)"
+  fi
+done
+
+# ---- 3. guard cost and agent startup --------------------------------------
+if [ "$AGENT_OK" = 1 ]; then
+  log "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds"
+  "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.GuardMain --rounds "$GUARD_ROUNDS" \
+    --warmup "$GUARD_WARMUP" --iterations "$GUARD_ITERATIONS" --time-ms "$GUARD_TIME_MS" \
+    --out "$OUT/guard.json" --log-dir "$OUT/logs/guard" 2>&1 | tee "$OUT/logs/guard.txt" >&2 \
+    || log "guard benchmarks failed (see $OUT/logs/guard.txt)"
+  log "agent startup: hello-world JVM, $STARTUP_RUNS runs per variant"
+  javas=$(command -v "$JAVA")
+  [ "$JAVA25_OK" = 1 ] && javas="$javas,$JAVA25"
+  "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.StartupMain --runs "$STARTUP_RUNS" \
+    --java "$javas" --out "$OUT/startup.json" 2>&1 | tee "$OUT/logs/startup.txt" >&2 \
+    || log "startup benchmark failed (see $OUT/logs/startup.txt)"
+else
+  log "no agent jar at $AGENT (or SKIP_GUARD=1): guard and startup benchmarks skipped"
+fi
+echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)  ($(date -u +%H:%M:%SZ))" >> "$OUT/meta.txt"
+
+# ---- 4. one table, charts --------------------------------------------------
+if [ "$PUBLISH" = 1 ]; then
+  python3 "$HERE/summarize.py" --out "$OUT" --summary-json "$HERE/results/summary.json" --charts "$REPO/docs/images"
+  cp "$OUT/table.md" "$HERE/results/table.md"
+else
+  python3 "$HERE/summarize.py" --out "$OUT" --charts "$OUT/charts"
+fi
+log "done: $OUT/table.md"
