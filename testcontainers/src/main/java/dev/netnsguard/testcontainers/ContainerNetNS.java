@@ -9,6 +9,7 @@ import dev.netnsguard.NetNSFunction;
 import dev.netnsguard.NoSuchNetNSException;
 import dev.netnsguard.netlink.Netlink;
 import org.testcontainers.containers.ContainerState;
+import org.testcontainers.containers.GenericContainer;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -99,6 +100,7 @@ public final class ContainerNetNS implements AutoCloseable {
      * that was restarted since it was started is found in its current namespace.
      *
      * @param container a started container, such as a {@code GenericContainer}
+     * @return a handle on the container's network namespace, to {@link #close()} when done
      * @throws IllegalStateException if the container has no id: never started, or stopped through
      *         Testcontainers (which forgets the id)
      * @throws ContainerStoppedException if the container is not running, or stops while it is opened
@@ -110,7 +112,10 @@ public final class ContainerNetNS implements AutoCloseable {
         Objects.requireNonNull(container, "container");
         String id = container.getContainerId();
         if (id == null) {
-            throw new IllegalStateException("container " + container + " is not running: it has no container id"
+            String what = container instanceof GenericContainer
+                    ? "container of image " + ((GenericContainer<?>) container).getDockerImageName()
+                    : container.getClass().getSimpleName();
+            throw new IllegalStateException(what + " is not running: it has no container id"
                     + " (it was never started, or it was stopped)");
         }
         InspectContainerResponse info;
@@ -134,6 +139,10 @@ public final class ContainerNetNS implements AutoCloseable {
         long pid = reportedPid;
 
         String startTime = startTimeOf(pid);
+        if (startTime == null && !stillRunsPid(container, pid)) {
+            throw new ContainerStoppedException(id, label + " stopped while its network namespace was being opened"
+                    + " (PID " + pid + " is gone)");
+        }
         if (startTime == null) {
             throw new NetNSException(label + ": the engine reports its process as PID " + pid
                     + ", but this JVM sees no such process. The JVM must run on the engine's host, in its PID"
@@ -371,6 +380,16 @@ public final class ContainerNetNS implements AutoCloseable {
             return null;
         }
         return fields[22 - 3];
+    }
+
+    /** True if the engine still reports {@code container} running with main process {@code pid}. */
+    private static boolean stillRunsPid(ContainerState container, long pid) {
+        try {
+            InspectContainerResponse.ContainerState state = container.getCurrentContainerInfo().getState();
+            return state != null && Boolean.TRUE.equals(state.getRunning()) && Long.valueOf(pid).equals(state.getPidLong());
+        } catch (RuntimeException e) {
+            return false;   // removed
+        }
     }
 
     /** Proves that {@code pid} is the container's process as this JVM sees it: its cgroup names the container. */

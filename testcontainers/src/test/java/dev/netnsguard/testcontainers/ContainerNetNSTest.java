@@ -5,6 +5,7 @@ import dev.netnsguard.NetNSClosedException;
 import dev.netnsguard.NoSuchNetNSException;
 import dev.netnsguard.netlink.Link;
 import dev.netnsguard.netlink.Netlink;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,26 @@ class ContainerNetNSTest {
                 assertThrows(NetNSClosedException.class, () -> handle.call(host -> links()));
             } finally {
                 handle.close();
+            }
+        }
+    }
+
+    @Test
+    void onlyARunningContainerHasANamespaceToOpen() {
+        try (GenericContainer<?> other = loopbackServer(port)) {
+            IllegalStateException notStarted = assertThrows(IllegalStateException.class, () -> ContainerNetNS.of(other));
+            assertTrue(notStarted.getMessage().contains("no container id"), notStarted.getMessage());
+
+            other.start();
+            try (ContainerNetNS handle = ContainerNetNS.of(other)) {
+                // Killed behind Testcontainers' back: the container still exists, and has exited.
+                other.getDockerClient().killContainerCmd(other.getContainerId()).exec();
+                other.getDockerClient().waitContainerCmd(other.getContainerId())
+                        .exec(new WaitContainerResultCallback()).awaitStatusCode();
+
+                assertThrows(ContainerStoppedException.class, handle::checkRunning);
+                ContainerStoppedException e = assertThrows(ContainerStoppedException.class, () -> ContainerNetNS.of(other));
+                assertTrue(e.getMessage().contains("is not running (status exited)"), e.getMessage());
             }
         }
     }
