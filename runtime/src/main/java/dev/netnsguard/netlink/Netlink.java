@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * An rtnetlink client bound to one network namespace: lists and configures its links, addresses
@@ -33,7 +34,8 @@ import java.util.function.Function;
  * that namespace whichever thread uses it; the calling thread is never switched. Every operation
  * is one or more complete requests: each gets its own sequence number and waits for the kernel's
  * acknowledgement or the end of its dump, so when a method returns the change is made. The handle
- * is thread-safe; requests are serialized.
+ * is thread-safe; requests are serialized. Results are immutable snapshots ({@link Link},
+ * {@link Address}, {@link Route} in unmodifiable lists).
  *
  * <p>Links are named by interface name. Arguments are checked before anything is sent (interface
  * names of 1 to 15 bytes without {@code /}, {@code :} or whitespace; prefix lengths; MTU) and bad
@@ -89,7 +91,8 @@ public final class Netlink implements AutoCloseable {
 
     /** Every link of the namespace, by index, as {@code ip link show} lists them. */
     public List<Link> links() {
-        return decodeAll("list links", socket.dump("list links", LinkMessages.dump()), LinkMessages::decode);
+        return List.copyOf(decodeAll("list links", socket.dump("list links", LinkMessages.dump()),
+                LinkMessages::decode));
     }
 
     /**
@@ -294,6 +297,10 @@ public final class Netlink implements AutoCloseable {
 
     /** Every IPv4 and IPv6 address of the namespace, as {@code ip addr show} lists them. */
     public List<Address> addresses() {
+        return List.copyOf(allAddresses());
+    }
+
+    private List<Address> allAddresses() {
         return decodeAll("list addresses", socket.dump("list addresses", AddressMessages.dump()),
                 AddressMessages::decode);
     }
@@ -306,9 +313,9 @@ public final class Netlink implements AutoCloseable {
     public List<Address> addresses(String name) {
         InterfaceNames.check(name);
         int index = indexOf("list addresses of " + name, name);
-        List<Address> all = addresses();
+        List<Address> all = allAddresses();
         all.removeIf(a -> a.linkIndex() != index);
-        return all;
+        return List.copyOf(all);
     }
 
     /**
@@ -348,9 +355,9 @@ public final class Netlink implements AutoCloseable {
      * list them (IPv4 first).
      */
     public List<Route> routes() {
-        List<Route> routes = routes(StandardProtocolFamily.INET);
+        List<Route> routes = new ArrayList<>(routes(StandardProtocolFamily.INET));
         routes.addAll(routes(StandardProtocolFamily.INET6));
-        return routes;
+        return List.copyOf(routes);
     }
 
     /** The routes of the main table of {@code family} (INET or INET6). */
@@ -364,7 +371,7 @@ public final class Netlink implements AutoCloseable {
         List<Route> routes = decodeAll(operation, socket.dump(operation, RouteMessages.dump(af)),
                 RouteMessages::decode);
         routes.removeIf(r -> r.table() != Rtnl.RT_TABLE_MAIN || r.family() != family);
-        return routes;
+        return List.copyOf(routes);
     }
 
     /**
@@ -412,6 +419,7 @@ public final class Netlink implements AutoCloseable {
         return socket.isClosed();
     }
 
+    /** Such as {@code Netlink[blue]} or {@code Netlink[blue, closed]}. */
     @Override
     public String toString() {
         return "Netlink[" + namespace() + (isClosed() ? ", closed]" : "]");
@@ -467,7 +475,7 @@ public final class Netlink implements AutoCloseable {
      * Runs {@code body} with a private duplicate of {@code ns}'s fd, so that closing {@code ns}
      * concurrently cannot make the request name whatever file reuses the number.
      */
-    private <T> T withNamespaceFd(NetNS ns, String operation, java.util.function.IntFunction<T> body) {
+    private <T> T withNamespaceFd(NetNS ns, String operation, IntFunction<T> body) {
         int fd;
         try {
             fd = Syscalls.dupCloexec(ns.fd());

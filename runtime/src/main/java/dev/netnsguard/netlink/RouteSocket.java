@@ -53,6 +53,7 @@ public final class RouteSocket implements AutoCloseable {
     private volatile String namespace;
     private volatile boolean closed;
     private int sequence;
+    private long timeoutMillis = TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS);
     /** Large enough for a whole dump datagram (the kernel fills up to 32 KiB); grown where one is larger. */
     private byte[] receiveBuffer = new byte[64 * 1024];
 
@@ -89,11 +90,7 @@ public final class RouteSocket implements AutoCloseable {
     private static int configure(int fd, String namespace) {
         String step = "configure netlink socket";
         try {
-            ByteBuffer timeval = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-            timeval.putLong(TIMEOUT_SECONDS).putLong(0).flip();
-            int[] timevalInts = new int[4];
-            timeval.asIntBuffer().get(timevalInts);
-            LibC.setsockopt(fd, LibC.SOL_SOCKET, SO_RCVTIMEO, timevalInts, 16);
+            setReceiveTimeout(fd, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
             optionalFlag(fd, Rtnl.NETLINK_EXT_ACK);
             optionalFlag(fd, Rtnl.NETLINK_CAP_ACK);
             step = "bind netlink socket";
@@ -106,6 +103,31 @@ public final class RouteSocket implements AutoCloseable {
             return ByteBuffer.wrap(address).order(ByteOrder.nativeOrder()).getInt(4);
         } catch (LastErrorException e) {
             throw NetlinkException.of(step, namespace, e.getErrorCode(), null);
+        }
+    }
+
+    /** SO_RCVTIMEO takes a {@code struct timeval}: two longs on the 64-bit platforms netns-guard supports. */
+    private static void setReceiveTimeout(int fd, long millis) {
+        ByteBuffer timeval = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        timeval.putLong(millis / 1000).putLong((millis % 1000) * 1000).flip();
+        int[] timevalInts = new int[4];
+        timeval.asIntBuffer().get(timevalInts);
+        LibC.setsockopt(fd, LibC.SOL_SOCKET, SO_RCVTIMEO, timevalInts, 16);
+    }
+
+    /** Shortens the reply timeout, so that a test of the timeout need not wait the full default. */
+    void receiveTimeout(long millis) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new NetNSClosedException("netlink socket in " + namespace + " is closed");
+            }
+            setReceiveTimeout(fd, millis);
+            timeoutMillis = millis;
+        } catch (LastErrorException e) {
+            throw NetlinkException.of("set netlink receive timeout", namespace, e.getErrorCode(), null);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -225,7 +247,7 @@ public final class RouteSocket implements AutoCloseable {
     }
 
     private Reply receive(String operation, int seq, boolean dump) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         List<Message> messages = new ArrayList<>();
         boolean interrupted = false;
         while (true) {
@@ -271,7 +293,7 @@ public final class RouteSocket implements AutoCloseable {
         while (true) {
             if (System.nanoTime() - deadline > 0) {
                 throw new NetlinkProtocolException(operation, namespace, "no reply from the kernel within "
-                        + TIMEOUT_SECONDS + " s");
+                        + timeoutMillis + " ms");
             }
             try {
                 long size = LibC.recv(fd, receiveBuffer, receiveBuffer.length, MSG_PEEK | MSG_TRUNC);
@@ -285,7 +307,7 @@ public final class RouteSocket implements AutoCloseable {
                 int errno = e.getErrorCode();
                 if (errno == EAGAIN) {
                     throw new NetlinkProtocolException(operation, namespace, "no reply from the kernel within "
-                            + TIMEOUT_SECONDS + " s");
+                            + timeoutMillis + " ms");
                 }
                 if (errno != EINTR) {
                     throw NetlinkException.of(operation, namespace, errno, null);

@@ -3,6 +3,7 @@ package dev.netnsguard.netlink;
 import static dev.netnsguard.netlink.TestNamespaces.nameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netnsguard.NetNS;
@@ -167,12 +168,12 @@ class NetlinkAddressRouteTest {
     @Test
     void aDuplicateRouteOrAddressIsAnExistsError() {
         nl.addAddress("v0", ip("198.51.100.1"), 24);
-        NetlinkExistsException address = org.junit.jupiter.api.Assertions.assertThrows(NetlinkExistsException.class,
+        NetlinkExistsException address = assertThrows(NetlinkExistsException.class,
                 () -> nl.addAddress("v0", ip("198.51.100.1"), 24));
         assertEquals("EEXIST", address.errnoName());
         RouteSpec route = RouteSpec.to(ip("198.51.100.64"), 26).dev("v0");
         nl.addRoute(route);
-        NetlinkExistsException duplicate = org.junit.jupiter.api.Assertions.assertThrows(NetlinkExistsException.class,
+        NetlinkExistsException duplicate = assertThrows(NetlinkExistsException.class,
                 () -> nl.addRoute(route));
         assertTrue(duplicate.getMessage().startsWith("add route 198.51.100.64/26 dev v0 in " + ns
                 + ": EEXIST (File exists)"), duplicate.getMessage());
@@ -180,10 +181,10 @@ class NetlinkAddressRouteTest {
 
     @Test
     void deletingWhatIsNotThereNamesTheKernelsErrno() {
-        NetlinkException address = org.junit.jupiter.api.Assertions.assertThrows(NetlinkException.class,
+        NetlinkException address = assertThrows(NetlinkException.class,
                 () -> nl.deleteAddress("v0", ip("198.51.100.9"), 24));
         assertEquals("EADDRNOTAVAIL", address.errnoName(), address.getMessage());
-        NetlinkException route = org.junit.jupiter.api.Assertions.assertThrows(NetlinkException.class,
+        NetlinkException route = assertThrows(NetlinkException.class,
                 () -> nl.deleteRoute(RouteSpec.to(ip("198.51.100.64"), 26)));
         assertEquals("ESRCH", route.errnoName(), route.getMessage());
     }

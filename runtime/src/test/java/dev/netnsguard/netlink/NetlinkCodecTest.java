@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.netnsguard.linux.LibC;
 
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -281,7 +282,7 @@ class NetlinkCodecTest {
         Prefixes.checkNetwork(InetAddress.getByName("2001:db8:1::"), 48);
         assertThrows(IllegalArgumentException.class, () -> Prefixes.checkNetwork(InetAddress.getByName("198.51.100.128"), 24));
         assertThrows(IllegalArgumentException.class, () -> Prefixes.checkLength(InetAddress.getByName("198.51.100.1"), 33));
-        assertEquals("default via 198.51.100.1", RouteSpec.defaultRoute(java.net.StandardProtocolFamily.INET)
+        assertEquals("default via 198.51.100.1", RouteSpec.defaultRoute(StandardProtocolFamily.INET)
                 .via(InetAddress.getByName("198.51.100.1")).toString());
         assertEquals("198.51.100.0/24 dev veth0", RouteSpec.to(InetAddress.getByName("198.51.100.0"), 24)
                 .dev("veth0").toString());

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.netnsguard.NetNS;
 import dev.netnsguard.linux.Syscalls;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,8 +185,8 @@ class NetlinkLinkTest {
     @Test
     void concurrentRequestsFromManyThreadsAllGetTheirOwnReplies() throws Exception {
         int threads = 8;
-        List<Thread> workers = new java.util.ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         for (int t = 0; t < threads; t++) {
             String name = "c" + t;
             Thread worker = new Thread(() -> {
@@ -210,7 +213,7 @@ class NetlinkLinkTest {
 
     static List<String> ipLinkNames(String ns) {
         return Ip.json(ns, "link", "show").stream().map(l -> (String) l.get("ifname")).sorted()
-                .collect(java.util.stream.Collectors.toList());
+                .collect(Collectors.toList());
     }
 
     static Map<String, Object> ipLink(String ns, String name) {

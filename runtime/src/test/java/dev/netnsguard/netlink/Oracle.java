@@ -3,6 +3,7 @@ package dev.netnsguard.netlink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class Oracle {
     static Set<String> clientAddresses(List<Address> addresses) {
         Set<String> lines = new TreeSet<>();
         for (Address a : addresses) {
-            lines.add(a.linkIndex() + " " + (a.family() == java.net.StandardProtocolFamily.INET ? "inet" : "inet6")
+            lines.add(a.linkIndex() + " " + (a.family() == StandardProtocolFamily.INET ? "inet" : "inet6")
                     + " " + a.address().getHostAddress() + "/" + a.prefixLength() + " scope " + a.scopeName());
         }
         return lines;
