@@ -66,7 +66,9 @@ public final class RouteSocket implements AutoCloseable {
 
     /**
      * Creates a {@code NETLINK_ROUTE} socket in the calling thread's network namespace. The socket
-     * stays in that namespace whichever thread uses it afterwards.
+     * stays in that namespace whichever thread uses it afterwards. On a virtual thread that is the
+     * namespace of whichever carrier it runs on at the moment, which is why the agent checks this
+     * call against the thread's scope; inside {@link dev.netnsguard.NetNS#call} it is the namespace called.
      *
      * @throws NetlinkException if the socket cannot be created or bound
      */

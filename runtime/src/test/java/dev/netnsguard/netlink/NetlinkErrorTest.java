@@ -108,6 +108,14 @@ class NetlinkErrorTest {
     }
 
     @Test
+    void movingToAProcessThatDoesNotExistIsESRCH() {
+        nl.addVeth("px0", "px0p");
+        NetlinkException e = assertThrows(NetlinkException.class, () -> nl.moveToProcess("px0", Integer.MAX_VALUE));
+        assertEquals("ESRCH", e.errnoName(), e.getMessage());
+        assertTrue(ipLinkNames(ns).contains("px0"));
+    }
+
+    @Test
     void theKernelsOwnExplanationIsKept() {
         // Bridges are netns-local: the kernel refuses to move them and says why (extended ack).
         NetNS red = namespaces.create("red");

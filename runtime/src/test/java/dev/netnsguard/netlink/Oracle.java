@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -120,15 +121,37 @@ final class Oracle {
     }
 
     static void assertLinksMatch(Netlink nl, String ns) {
-        assertEquals(ipLinks(ns), clientLinks(nl.links()), "links of " + ns);
+        assertAgree(() -> ipLinks(ns), () -> clientLinks(nl.links()), "links of " + ns);
     }
 
     static void assertAddressesMatch(Netlink nl, String ns) {
-        assertEquals(ipAddresses(ns), clientAddresses(nl.addresses()), "addresses of " + ns);
+        assertAgree(() -> ipAddresses(ns), () -> clientAddresses(nl.addresses()), "addresses of " + ns);
     }
 
     static void assertRoutesMatch(Netlink nl, String ns) {
-        assertEquals(ipRoutes(ns), clientRoutes(nl.routes(), nl.links()), "routes of " + ns);
+        assertAgree(() -> ipRoutes(ns), () -> clientRoutes(nl.routes(), nl.links()), "routes of " + ns);
+    }
+
+    /**
+     * The kernel settles carrier, operstate and IPv6 link-local addresses and routes asynchronously
+     * (linkwatch may take up to a second after a link goes up), so two reads a moment apart can see
+     * two different states. Re-reading both until they agree, a bounded number of times, compares
+     * states, never timing; a real disagreement still fails with both sides shown.
+     */
+    private static void assertAgree(Supplier<Set<String>> ip, Supplier<Set<String>> client, String what) {
+        Set<String> expected = ip.get();
+        Set<String> actual = client.get();
+        for (int attempt = 0; attempt < 50 && !expected.equals(actual); attempt++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            expected = ip.get();
+            actual = client.get();
+        }
+        assertEquals(expected, actual, what);
     }
 
     /** The form {@link InetAddress#getHostAddress} gives, so that ip's compressed IPv6 compares equal. */
