@@ -288,10 +288,10 @@ def build(ref, jmh, guard, startup):
     for n in (1, 2, 4, 8):
         name = f"VirtualCallBench.virtualCallers[callers={n}]"
         if name in jmh:
-            row(s + " (virtual-thread callers, JDK 25)", f"{n} virtual callers, aggregate throughput",
+            row(s + " (virtual-thread callers, JDK 25)", f"{n} virtual caller{'s' if n > 1 else ''}, aggregate throughput",
                 "CNI `Do` ops/s", R(f"Go CNIDoNoop/callers={n}", "ops_s"), J(name, "ops_s"), kind="rate",
                 ng_rounds=J(name, "ops_s_rounds"))
-            row(s + " (virtual-thread callers, JDK 25)", f"{n} virtual callers, p50 latency of each call",
+            row(s + " (virtual-thread callers, JDK 25)", f"{n} virtual caller{'s' if n > 1 else ''}, p50 latency of each call",
                 "CNI `Do` p50", R(f"Go CNIDoNoop/callers={n}", "p50_us"), J(name, "p50_us"),
                 ng_rounds=J(name, "p50_us_rounds"))
 
@@ -355,6 +355,8 @@ def render(rows, g, startup, ref, jmh, meta, refenv):
     section = None
     for r in rows:
         if r["section"] != section:
+            if section is not None:
+                p("")
             section = r["section"]
             p(f"### {section}")
             p("")
