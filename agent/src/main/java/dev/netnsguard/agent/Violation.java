@@ -1,0 +1,72 @@
+package dev.netnsguard.agent;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One violation as reported (the fields of a JSON report line).
+ *
+ * @param kind         one of SOCKET_OPEN, SOCKET_BIND, SOCKET_CONNECT, SOCKET_SEND, DNS_LOOKUP,
+ *                     PROCESS_START, NETLINK_OPEN, STRAY_THREAD
+ * @param expected     inode of the namespace the code expected
+ * @param actual       inode of the namespace the operation happened in
+ * @param expectedName name of the expected namespace where known, else null
+ * @param actualName   name of the actual namespace where known, else null
+ * @param thread       name of the thread
+ * @param virtual      whether the thread is virtual
+ * @param detail       what was operated on (host name, command, address), or null
+ * @param stack        frames, innermost first
+ * @param time         when
+ */
+public record Violation(String kind, long expected, long actual, String expectedName, String actualName,
+        String thread, boolean virtual, String detail, List<String> stack, Instant time) {
+
+    /** The report as one line of JSON. */
+    public String toJson() {
+        StringBuilder json = new StringBuilder(256 + stack.size() * 64);
+        json.append("{\"kind\":").append(quote(kind))
+                .append(",\"expected\":").append(expected)
+                .append(",\"actual\":").append(actual);
+        if (expectedName != null) {
+            json.append(",\"expectedName\":").append(quote(expectedName));
+        }
+        if (actualName != null) {
+            json.append(",\"actualName\":").append(quote(actualName));
+        }
+        json.append(",\"thread\":").append(quote(thread))
+                .append(",\"virtual\":").append(virtual);
+        if (detail != null) {
+            json.append(",\"detail\":").append(quote(detail));
+        }
+        json.append(",\"stack\":[");
+        for (int i = 0; i < stack.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(quote(stack.get(i)));
+        }
+        json.append("],\"time\":").append(quote(time.toString())).append('}');
+        return json.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder q = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': q.append("\\\""); break;
+                case '\\': q.append("\\\\"); break;
+                case '\n': q.append("\\n"); break;
+                case '\r': q.append("\\r"); break;
+                case '\t': q.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        q.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        q.append(c);
+                    }
+            }
+        }
+        return q.append('"').toString();
+    }
+}

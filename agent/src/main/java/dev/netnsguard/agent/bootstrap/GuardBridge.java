@@ -1,0 +1,376 @@
+package dev.netnsguard.agent.bootstrap;
+
+import dev.netnsguard.NetNSViolationError;
+
+import java.io.FileDescriptor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import java.util.function.UnaryOperator;
+
+/**
+ * The bootstrap-side half of the agent: what the inlined advice in JDK classes calls, and the end
+ * of the runtime's {@code dev.netnsguard.scope.GuardLink}. Loaded by the bootstrap class loader;
+ * depends on JDK types only (and {@link NetNSViolationError}, shipped beside it).
+ *
+ * <p>At each guarded call it compares the namespace the code expects (read from the runtime's scope
+ * state, never copied) with the namespace it really runs in: for new sockets, lookups, processes
+ * and netlink the OS thread's (cached per OS thread, see {@link #actualOfThread()}), for operations
+ * on an existing socket the one it was born in. A mismatch goes to the agent's {@link ViolationSink}.
+ */
+public final class GuardBridge {
+    /** Nothing is checked. */
+    public static final int OFF = 0;
+    /** Install-time self-test: hooks only count that they fired. */
+    public static final int SELF_TEST = 1;
+    /** Violations are reported; behaviour is unchanged. */
+    public static final int REPORT = 2;
+    /** Violations are reported and thrown as {@link NetNSViolationError}. */
+    public static final int STRICT = 3;
+
+    private static final long ANY = -1;
+    private static final Path THREAD_SELF = Path.of("/proc/thread-self/ns/net");
+
+    private static volatile int mode = OFF;
+    private static volatile long launchInode;
+    private static volatile boolean expectAny;
+    private static volatile int recheckEvery;
+    private static volatile ViolationSink sink;
+
+    private static volatile LongSupplier[] expectedSuppliers = new LongSupplier[0];
+    private static volatile Supplier<?>[] captures = new Supplier<?>[0];
+    /**
+     * The constructor of the NetNSViolationError the application sees, where that is not the
+     * bootstrap copy: a runtime jar whose copy was loaded before the agent attached.
+     */
+    private static volatile MethodHandle applicationError;
+    private static final ThreadLocal<boolean[]> BUSY = new ThreadLocal<>();
+    private static final int[] SELF_TEST_HITS = new int[ViolationKind.values().length];
+
+    private GuardBridge() {}
+
+    // ------------------------------------------------------------------ configuration (agent side)
+
+    /** Sets everything but the mode; the agent calls it once the module access is granted. */
+    public static void configure(long launch, boolean anyOutsideScope, int recheck, ViolationSink violations) {
+        launchInode = launch;
+        expectAny = anyOutsideScope;
+        recheckEvery = recheck;
+        sink = violations;
+    }
+
+    public static void setMode(int newMode) {
+        mode = newMode;
+    }
+
+    public static int mode() {
+        return mode;
+    }
+
+    /** True if the per-thread cache is per carrier (JDK 21+). */
+    public static boolean carrierLocal() {
+        return ThreadStates.CARRIER_LOCAL;
+    }
+
+    /** How often each hook fired while the mode was {@link #SELF_TEST}; resets the counts. */
+    public static synchronized int[] takeSelfTestHits() {
+        int[] hits = SELF_TEST_HITS.clone();
+        Arrays.fill(SELF_TEST_HITS, 0);
+        return hits;
+    }
+
+    /** How many runtimes (class loaders) connected their scope state. */
+    public static int connectedRuntimes() {
+        return expectedSuppliers.length;
+    }
+
+    // ------------------------------------------------------------------ the runtime's GuardLink contract
+
+    /**
+     * Called by the runtime's {@code GuardLink.connect()} (reflectively; JDK types only). Returns the
+     * listener the runtime calls right after it moved the calling thread into namespace {@code inode}.
+     * Several runtimes (class loaders) may connect; a thread expects the first non-zero answer.
+     * {@code swap} and {@code inodeOf} are kept for context propagation (not used yet).
+     */
+    public static synchronized LongConsumer connectScopes(LongSupplier expectedInode, Supplier<Object> capture,
+            UnaryOperator<Object> swap, ToLongFunction<Object> inodeOf) {
+        LongSupplier[] suppliers = expectedSuppliers;
+        int known = -1;
+        for (int i = 0; i < suppliers.length; i++) {
+            if (suppliers[i].getClass() == expectedInode.getClass()) {
+                known = i; // the same runtime connecting again (from the runtime and from the agent)
+            }
+        }
+        if (known < 0) {
+            LongSupplier[] more = Arrays.copyOf(suppliers, suppliers.length + 1);
+            more[suppliers.length] = expectedInode;
+            Supplier<?>[] moreCaptures = Arrays.copyOf(captures, captures.length + 1);
+            moreCaptures[captures.length] = capture;
+            captures = moreCaptures;
+            expectedSuppliers = more;
+            findApplicationError(expectedInode.getClass().getClassLoader());
+        }
+        return GuardBridge::threadSwitched;
+    }
+
+    private static void findApplicationError(ClassLoader runtimeLoader) {
+        try {
+            Class<?> error = Class.forName(NetNSViolationError.class.getName(), false, runtimeLoader);
+            if (error != NetNSViolationError.class && Error.class.isAssignableFrom(error)) {
+                applicationError = MethodHandles.publicLookup().findConstructor(error,
+                        MethodType.methodType(void.class, String.class, String.class));
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // keep the bootstrap copy
+        }
+    }
+
+    private static Error newError(ViolationKind kind, String message) {
+        MethodHandle constructor = applicationError;
+        if (constructor != null) {
+            try {
+                return (Error) constructor.invoke(kind.name(), message);
+            } catch (Throwable e) {
+                // fall back to the bootstrap copy
+            }
+        }
+        return new NetNSViolationError(kind.name(), message);
+    }
+
+    /** The runtime moved the calling platform thread into namespace {@code inode}. */
+    public static void threadSwitched(long inode) {
+        if (sink == null) {
+            return; // not configured yet: the first check reads /proc
+        }
+        ThreadLocal<ThreadState> local = ThreadStates.LOCAL;
+        ThreadState state = local.get();
+        if (state == null) {
+            state = new ThreadState();
+            local.set(state);
+        }
+        state.inode = inode;
+        state.countdown = recheckEvery;
+    }
+
+    // ------------------------------------------------------------------ hooks (called by inlined advice)
+
+    /** {@code sun.nio.ch.Net.socket/serverSocket}, before the socket is created. */
+    public static void socketOpen() {
+        checkThread(ViolationKind.SOCKET_OPEN, null);
+    }
+
+    /** {@code sun.nio.ch.Net.socket/serverSocket} returned {@code fd}: record where it was born. */
+    public static void socketOpened(FileDescriptor fd) {
+        if (mode >= REPORT) {
+            SocketTable.record(fd, actualOfThread());
+        }
+    }
+
+    /** {@code sun.nio.ch.Net.bind}. */
+    public static void socketBind(FileDescriptor fd) {
+        checkSocket(ViolationKind.SOCKET_BIND, fd, null);
+    }
+
+    /** {@code sun.nio.ch.Net.connect}. */
+    public static void socketConnect(FileDescriptor fd, Object remote) {
+        checkSocket(ViolationKind.SOCKET_CONNECT, fd, remote);
+    }
+
+    /** {@code sun.nio.ch.DatagramChannelImpl.send(fd, buffer, target)}: a send on an unconnected socket. */
+    public static void datagramSend(FileDescriptor fd, Object target) {
+        checkSocket(ViolationKind.SOCKET_SEND, fd, target);
+    }
+
+    /** {@code java.net.InetAddress} name lookups (the designated lookup method; cache hits included). */
+    public static void dnsLookup(Object host) {
+        checkThread(ViolationKind.DNS_LOOKUP, host);
+    }
+
+    /** {@code java.lang.ProcessImpl.start}. */
+    public static void processStart(Object command) {
+        checkThread(ViolationKind.PROCESS_START, command);
+    }
+
+    /** The runtime's {@code dev.netnsguard.netlink.RouteSocket.openOnCurrentThread}. */
+    public static void netlinkOpen() {
+        checkThread(ViolationKind.NETLINK_OPEN, null);
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static void checkThread(ViolationKind kind, Object detail) {
+        int m = mode;
+        if (m < REPORT) {
+            if (m == SELF_TEST) {
+                selfTestHit(kind);
+            }
+            return;
+        }
+        long expected = expected();
+        if (expected == ANY) {
+            return;
+        }
+        long actual = actualOfThread();
+        if (actual != expected) {
+            violation(kind, expected, actual, detail, true);
+        }
+    }
+
+    /**
+     * An operation on an existing socket: inside a scope, the socket must live in the namespace the
+     * scope expects. Outside scopes any socket may be used (one born in a namespace on purpose is
+     * fine; one born in the wrong place was reported when it was created).
+     */
+    private static void checkSocket(ViolationKind kind, FileDescriptor fd, Object detail) {
+        int m = mode;
+        if (m < REPORT) {
+            if (m == SELF_TEST) {
+                selfTestHit(kind);
+            }
+            return;
+        }
+        long expected = scopeExpected();
+        if (expected == 0) {
+            return;
+        }
+        long actual = SocketTable.bornIn(fd);
+        boolean ofThread = actual == 0;
+        if (ofThread) {
+            actual = actualOfThread();
+        }
+        if (actual != expected) {
+            violation(kind, expected, actual, detail, ofThread);
+        }
+    }
+
+    private static long scopeExpected() {
+        LongSupplier[] suppliers = expectedSuppliers;
+        for (LongSupplier supplier : suppliers) {
+            long inode = supplier.getAsLong();
+            if (inode != 0) {
+                return inode;
+            }
+        }
+        return 0;
+    }
+
+    private static long expected() {
+        long inode = scopeExpected();
+        if (inode != 0) {
+            return inode;
+        }
+        return expectAny ? ANY : launchInode;
+    }
+
+    /**
+     * The namespace of the calling OS thread (a virtual thread's carrier), from a per-thread cache:
+     * read from /proc on a thread's first check, updated by the runtime when it switches the thread,
+     * re-read every {@code recheckEvery} checks to catch native setns, and re-read before any
+     * violation is reported, so a stale entry can hide a switch for a while but never invents one.
+     */
+    static long actualOfThread() {
+        ThreadLocal<ThreadState> local = ThreadStates.LOCAL;
+        ThreadState state = local.get();
+        if (state == null) {
+            state = new ThreadState();
+            state.inode = readThreadInode();
+            state.countdown = recheckEvery;
+            local.set(state);
+            return state.inode;
+        }
+        if (--state.countdown < 0) {
+            int every = recheckEvery;
+            state.countdown = every > 0 ? every : Integer.MAX_VALUE;
+            if (every > 0) {
+                long now = readThreadInode();
+                if (now != 0) {
+                    state.inode = now;
+                }
+            }
+        }
+        return state.inode;
+    }
+
+    /** Reads /proc/thread-self/ns/net; 0 if it cannot be read. */
+    public static long readThreadInode() {
+        try {
+            String link = Files.readSymbolicLink(THREAD_SELF).toString();
+            int open = link.indexOf('[');
+            int close = link.indexOf(']', open);
+            return Long.parseLong(link, open + 1, close, 10);
+        } catch (Exception | LinkageError e) {
+            return 0;
+        }
+    }
+
+    private static void violation(ViolationKind kind, long expected, long actual, Object detail, boolean ofThread) {
+        boolean[] busy = BUSY.get();
+        if (busy == null) {
+            busy = new boolean[1];
+            BUSY.set(busy);
+        }
+        if (busy[0]) {
+            return; // the guard's own work
+        }
+        Error error = null;
+        busy[0] = true;
+        try {
+            if (ofThread) {
+                long fresh = readThreadInode();
+                ThreadState state = ThreadStates.LOCAL.get();
+                if (state != null && fresh != 0) {
+                    state.inode = fresh;
+                }
+                if (fresh == 0 || fresh == expected) {
+                    return;
+                }
+                actual = fresh;
+            }
+            ViolationSink violations = sink;
+            if (violations == null) {
+                return;
+            }
+            String message = violations.report(kind, expected, actual, expectedLabel(expected), detail);
+            if (message != null && mode == STRICT) {
+                error = newError(kind, message);
+            }
+        } catch (Throwable failure) {
+            ViolationSink violations = sink;
+            if (violations != null) {
+                try {
+                    violations.internalError(failure);
+                } catch (Throwable ignored) {
+                    // never disturb the application
+                }
+            }
+        } finally {
+            busy[0] = false;
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private static String expectedLabel(long expected) {
+        LongSupplier[] suppliers = expectedSuppliers;
+        Supplier<?>[] scopes = captures;
+        for (int i = 0; i < suppliers.length && i < scopes.length; i++) {
+            if (suppliers[i].getAsLong() == expected) {
+                Object scope = scopes[i].get();
+                return scope == null ? null : scope.toString();
+            }
+        }
+        return null;
+    }
+
+    private static synchronized void selfTestHit(ViolationKind kind) {
+        SELF_TEST_HITS[kind.ordinal()]++;
+    }
+}

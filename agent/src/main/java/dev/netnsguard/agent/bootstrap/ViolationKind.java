@@ -1,0 +1,53 @@
+package dev.netnsguard.agent.bootstrap;
+
+/**
+ * The kinds of violation the guard reports: the single source of truth for their names, which are
+ * a contract (JSON reports, JFR events, {@code NetNSViolationError.kind()}).
+ *
+ * <p>Bootstrap side: JDK types only.
+ */
+public enum ViolationKind {
+    /** A socket (any inet socket kind) created in a namespace its scope does not expect. */
+    SOCKET_OPEN("socket created",
+            "create the socket inside the namespace: ns.call(host -> ...), a socket born there (ns.openSocketChannel(),"
+                    + " ns.socketFactory()) or a thread of ns.threadFactory()"),
+    /** A socket bound inside a scope that expects another namespace than the socket's. */
+    SOCKET_BIND("socket bound",
+            "create the socket in the namespace the scope expects (ns.openServerSocketChannel(), or inside ns.call)"),
+    /** A socket connected inside a scope that expects another namespace than the socket's. */
+    SOCKET_CONNECT("socket connected",
+            "create the socket in the namespace the scope expects (ns.openSocketChannel(), ns.socketFactory(), or inside ns.call)"),
+    /** A datagram sent on an unconnected socket inside a scope that expects another namespace than the socket's. */
+    SOCKET_SEND("datagram sent",
+            "send from a datagram socket created in the namespace the scope expects (ns.openDatagramChannel())"),
+    /** A host name looked up (cache hits included) from a thread in the wrong namespace. */
+    DNS_LOOKUP("host name looked up",
+            "resolve inside the namespace: ns.call(host -> InetAddress.getByName(...)) or ns.socketFactory()"),
+    /** A process started from a thread in the wrong namespace: the child inherits it. */
+    PROCESS_START("process started",
+            "start the process inside the namespace: ns.call(host -> new ProcessBuilder(...).start())"),
+    /** The runtime's netlink socket opened from a thread in the wrong namespace. */
+    NETLINK_OPEN("netlink socket opened",
+            "open netlink sockets inside the namespace (ns.call) or use the runtime's netlink API on the handle"),
+    /** A thread that is not in the namespace it was expected to stay in ran network work (see the threads command). */
+    STRAY_THREAD("network work on a stray thread",
+            "do not return threads switched with enterCurrentThread() to pools; use ns.call or ns.threadFactory()");
+
+    private final String what;
+    private final String fix;
+
+    ViolationKind(String what, String fix) {
+        this.what = what;
+        this.fix = fix;
+    }
+
+    /** What happened, in words: "socket created". */
+    public String what() {
+        return what;
+    }
+
+    /** How to fix it, in words. */
+    public String fix() {
+        return fix;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.netnsguard.agent.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.tools.attach.VirtualMachine;
+
+import dev.netnsguard.agent.NamespaceNames;
+
+/**
+ * {@code java -jar netns-guard-agent.jar attach <pid> [key=value,...]} and
+ * {@code java -jar netns-guard-agent.jar threads <pid>}.
+ */
+public final class Cli {
+    private static final Pattern NID = Pattern.compile("^\"(.*)\" .*\\bnid=(0x[0-9a-fA-F]+|\\d+)");
+
+    private Cli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length >= 2 && args[0].equals("attach")) {
+            return attach(args[1], args.length > 2 ? args[2] : "", out, err);
+        }
+        if (args.length == 2 && args[0].equals("threads")) {
+            return threads(args[1], out, err);
+        }
+        err.println("usage: java -jar netns-guard-agent.jar attach <pid> [key=value,...]");
+        err.println("       java -jar netns-guard-agent.jar threads <pid>");
+        return 2;
+    }
+
+    private static int attach(String pid, String options, PrintStream out, PrintStream err) {
+        try {
+            File jar = new File(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            VirtualMachine vm = VirtualMachine.attach(pid);
+            try {
+                vm.loadAgent(jar.getAbsolutePath(), options);
+            } finally {
+                vm.detach();
+            }
+            out.println("netns-guard: agent loaded into " + pid + (options.isEmpty() ? "" : " with " + options)
+                    + "; its own messages (if any) are on that JVM's stderr");
+            return 0;
+        } catch (Exception e) {
+            err.println("netns-guard: cannot attach to " + pid + ": " + e);
+            return 1;
+        }
+    }
+
+    /** Lists every thread of {@code pid} with its namespace, flagging those not in its launch namespace. */
+    static int threads(String pid, PrintStream out, PrintStream err) {
+        Path proc = Path.of("/proc", pid);
+        long launch = NamespaceNames.inodeOf(proc.resolve("ns/net"));
+        if (launch == 0) {
+            err.println("netns-guard: no process " + pid + " (or its namespace cannot be read)");
+            return 1;
+        }
+        Map<Long, String> names = NamespaceNames.read();
+        Map<Long, String> javaNames = javaThreadNames(pid);
+        List<long[]> rows = new ArrayList<>();
+        List<String> comms = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
+            for (Path task : tasks) {
+                long tid = Long.parseLong(task.getFileName().toString());
+                long inode = NamespaceNames.inodeOf(task.resolve("ns/net"));
+                String comm;
+                try {
+                    comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                if (inode == 0) {
+                    continue;
+                }
+                rows.add(new long[] {tid, inode});
+                comms.add(comm);
+            }
+        } catch (IOException e) {
+            err.println("netns-guard: cannot list the threads of " + pid + ": " + e);
+            return 1;
+        }
+        out.println("JVM " + pid + ", launch namespace " + describe(launch, names));
+        out.printf("%-8s %-40s %-6s %s%n", "TID", "NAMESPACE", "FLAG", "THREAD");
+        int strays = 0;
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(rows.get(a)[0], rows.get(b)[0]));
+        for (int i : order) {
+            long tid = rows.get(i)[0];
+            long inode = rows.get(i)[1];
+            boolean stray = inode != launch;
+            strays += stray ? 1 : 0;
+            String name = javaNames.getOrDefault(tid, comms.get(i));
+            out.printf("%-8d %-40s %-6s %s%n", tid, describe(inode, names), stray ? "OTHER" : "", name);
+        }
+        out.println(rows.size() + " threads, " + strays + " not in the launch namespace");
+        return 0;
+    }
+
+    private static String describe(long inode, Map<Long, String> names) {
+        String name = names.get(inode);
+        return name == null ? "net:[" + inode + "]" : name + " net:[" + inode + "]";
+    }
+
+    /** Full Java thread names by OS thread id, from {@code jcmd <pid> Thread.print}; empty if that fails. */
+    private static Map<Long, String> javaThreadNames(String pid) {
+        Map<Long, String> names = new HashMap<>();
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return names;
+        }
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), pid, "Thread.print")
+                    .redirectErrorStream(true).start();
+            String output;
+            try (InputStream in = process.getInputStream()) {
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return names;
+            }
+            for (String line : output.split("\n")) {
+                Matcher m = NID.matcher(line);
+                if (m.find()) {
+                    String nid = m.group(2);
+                    long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
+                    names.put(tid, m.group(1));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return names;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return names;
+    }
+}

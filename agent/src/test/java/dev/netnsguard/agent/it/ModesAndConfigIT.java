@@ -1,0 +1,95 @@
+package dev.netnsguard.agent.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Mode off, configuration precedence, bad configuration, and a clean stderr. */
+class ModesAndConfigIT {
+
+    @Test
+    void offModeInstallsNothingAndReportsNothing(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("off.jsonl");
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=off,report-file=" + report).run("misuse").ok();
+        assertEquals("true", r.get("ran.socket"), r.toString());
+        assertEquals("true", r.get("ran.bind"), r.toString());
+        assertEquals(0, r.count("total"), r.toString());
+        assertEquals(List.of(), ForkedJvm.readLines(report));
+        assertEquals("", r.stderr().strip());
+    }
+
+    @Test
+    void precedenceIsArgumentsThenSystemPropertiesThenEnvironmentThenDefaults(@TempDir Path dir) throws Exception {
+        String fromProperty = dir.resolve("property.jsonl").toString();
+        ForkedJvm.Result r = ForkedJvm.withAgent("log=none")
+                .jvmArg("-Dnetnsguard.log=stderr", "-Dnetnsguard.report-file=" + fromProperty, "-Dnetnsguard.mode=strict")
+                .env("NETNSGUARD_REPORT_FILE", dir.resolve("env.jsonl").toString())
+                .env("NETNSGUARD_MODE", "off")
+                .env("NETNSGUARD_EXPECT_OUTSIDE_SCOPE", "any")
+                .run("config").ok();
+        assertEquals("strict", r.get("mode"));
+        assertEquals("mode=strict,report-file=" + fromProperty + ",log=none,expect-outside-scope=any,allow=,"
+                + "recheck-every=1000,self-test=on", r.get("config"));
+        assertEquals("null", r.get("violationErrorLoader"), "NetNSViolationError resolves to the bootstrap copy");
+        assertEquals("", r.stderr().strip());
+    }
+
+    @Test
+    void defaultsAreReportMode() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.withAgent(null).run("config").ok();
+        assertEquals("mode=report,report-file=,log=stderr,expect-outside-scope=launch,allow=,recheck-every=1000,"
+                + "self-test=on", r.get("config"));
+        assertEquals("", r.stderr().strip());
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreClearErrorsAndTheApplicationRuns() throws Exception {
+        ForkedJvm.Result unknownArg = ForkedJvm.withAgent("mode=strict,bogus=1").run("config").ok();
+        assertTrue(unknownArg.stderr().contains("netns-guard: unknown configuration key 'bogus' (in agent arguments);"
+                + " known keys: mode, report-file, log, expect-outside-scope, allow, recheck-every, self-test"), unknownArg.stderr());
+        assertTrue(unknownArg.stderr().contains("not installed"), unknownArg.stderr());
+        assertEquals("off", unknownArg.get("mode"));
+
+        ForkedJvm.Result badValue = ForkedJvm.withAgent("mode=loud").run("config").ok();
+        assertTrue(badValue.stderr().contains("netns-guard: bad value 'loud' for mode (from agent argument mode);"
+                + " allowed values: strict, report, off"), badValue.stderr());
+
+        ForkedJvm.Result unknownEnv = ForkedJvm.withAgent("").env("NETNSGUARD_VERBOSE", "yes").run("config").ok();
+        assertTrue(unknownEnv.stderr().contains("unknown configuration key 'NETNSGUARD_VERBOSE' (in environment variable"),
+                unknownEnv.stderr());
+
+        ForkedJvm.Result unknownProperty = ForkedJvm.withAgent("").jvmArg("-Dnetnsguard.moed=strict").run("config").ok();
+        assertTrue(unknownProperty.stderr().contains("unknown configuration key 'moed' (in system property netnsguard.moed)"),
+                unknownProperty.stderr());
+    }
+
+    @Test
+    void expectAnyOutsideScopeOnlyChecksScopes() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,expect-outside-scope=any").run("misuse").ok();
+        assertEquals("true", r.get("ran.socket"), r.toString()); // the stray thread has no scope: anything goes
+        assertEquals("SOCKET_BIND", r.get("thrown.bind"), r.toString()); // inside a scope it is still checked
+        assertEquals(4, r.count("total"), r.toString());
+    }
+
+    @Test
+    void allowedCallersAreNotChecked() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,log=none,"
+                + "allow=dev.netnsguard.netlink.RouteSocket#openOnCurrentThread,java.lang.ProcessBuilder").run("misuse").ok();
+        assertEquals("SOCKET_OPEN", r.get("thrown.socket"), r.toString());
+        assertEquals("true", r.get("ran.netlink"), r.toString());
+        assertEquals("true", r.get("ran.process"), r.toString());
+        assertEquals(8, r.count("total"), r.toString());
+    }
+
+    @Test
+    void withoutViolationsTheAgentPrintsNothing() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.withAgent("").run("plain").ok();
+        assertEquals(0, r.count("total"));
+        assertEquals("", r.stderr().strip(), r.toString());
+    }
+}
