@@ -238,7 +238,8 @@ public final class NetNS implements AutoCloseable {
      * the netns-guard agent checks).
      *
      * <pre>{@code
-     * List<String> links = ns.call(host -> Files.readAllLines(Path.of("/proc/net/dev")));
+     * // /proc/net is the thread-group leader's view; /proc/thread-self/net is the calling thread's.
+     * List<String> links = ns.call(host -> Files.readAllLines(Path.of("/proc/thread-self/net/dev")));
      * }</pre>
      *
      * @throws X what the body throws
