@@ -2,6 +2,7 @@ package dev.netnsguard.demo;
 
 import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSException;
+import dev.netnsguard.netlink.Netlink;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -79,8 +80,10 @@ public final class Demo {
     private boolean showServerInside(NetNS blue) throws Exception {
         terminal.section("a namespace and a server inside it");
         terminal.ok("created " + BLUE, blue.toString());
-        blue.run(host -> Loopback.up());
-        terminal.ok("loopback up inside " + BLUE, "lo");
+        try (Netlink netlink = Netlink.open(blue)) {
+            netlink.setUp("lo");
+            terminal.ok("loopback up inside " + BLUE, "lo is " + (netlink.link("lo").isUp() ? "up" : "down") + " (netlink)");
+        }
         try (ServerSocketChannel server = blue.openServerSocketChannel()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
