@@ -36,6 +36,7 @@ class DocsSnippetsTest {
 
     static final String IMPORTS = String.join("\n",
             "import dev.netnsguard.*;",
+            "import dev.netnsguard.netlink.*;",
             "import java.io.*;",
             "import java.net.*;",
             "import java.nio.*;",
@@ -50,6 +51,7 @@ class DocsSnippetsTest {
             "NetNS ns, blue, red, host;",
             "ServerSocketChannel server;",
             "SocketChannel channel;",
+            "Netlink nl, netlink;",
             "");
 
     @TestFactory
