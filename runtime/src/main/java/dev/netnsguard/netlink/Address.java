@@ -37,7 +37,7 @@ public record Address(int linkIndex, InetAddress address, int prefixLength, int 
 
     /** The scope as {@code ip addr} names it: {@code global}, {@code site}, {@code link}, {@code host}, {@code nowhere}, or the number. */
     public String scopeName() {
-        return Scopes.name(scope);
+        return RouteScopes.name(scope);
     }
 
     /** Such as {@code 198.51.100.1/24 on link 3 scope global}. */

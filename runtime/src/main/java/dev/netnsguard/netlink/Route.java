@@ -52,7 +52,7 @@ public record Route(InetAddress destination, int prefixLength, Optional<InetAddr
                 : destination.getHostAddress() + "/" + prefixLength);
         gateway.ifPresent(g -> text.append(" via ").append(g.getHostAddress()));
         linkIndex.ifPresent(i -> text.append(" dev ").append(i));
-        text.append(" table ").append(table).append(" scope ").append(Scopes.name(scope));
+        text.append(" table ").append(table).append(" scope ").append(RouteScopes.name(scope));
         metric.ifPresent(m -> text.append(" metric ").append(m));
         return text.toString();
     }

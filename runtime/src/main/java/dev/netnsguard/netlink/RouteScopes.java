@@ -1,8 +1,8 @@
 package dev.netnsguard.netlink;
 
 /** The names {@code ip} gives address and route scopes ({@code /etc/iproute2/rt_scopes}). */
-final class Scopes {
-    private Scopes() {}
+final class RouteScopes {
+    private RouteScopes() {}
 
     static String name(int scope) {
         switch (scope) {
