@@ -24,7 +24,8 @@
 #   GUARD_ROUNDS [3]      rounds of the guard benchmarks; GUARD_WARMUP [2] GUARD_ITERATIONS [4] GUARD_TIME_MS [500]
 #   STARTUP_RUNS [20]     hello-world JVM runs per variant
 #   QUICK [0]             1: one round, tiny iterations everywhere, outputs stay under OUT
-#   OUT [bench/target/compare]   raw outputs, table.md, summary.json
+#   OUT [bench/target/compare]   raw outputs, table.md, summary.json (and copies of the two jars it runs;
+#                         point it outside bench/target when other people may run mvn clean meanwhile)
 #   ANCHORS [<repo>/../shared/anchors]   the reference harness (read-only is fine)
 #   AGENT [<repo>/agent/target/netns-guard-agent.jar]
 #   JAVA [java]  JAVA25 [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]  (empty JAVA25 = skip virtual threads)
@@ -82,14 +83,23 @@ if [ "$SKIP_BUILD" != 1 ] || [ ! -f "$JAR" ]; then
 fi
 mkdir -p "$OUT"
 # only what this script writes, never the whole of a directory someone pointed OUT at
-rm -rf "$OUT/jmh" "$OUT/anchors" "$OUT/logs" "$OUT/charts" "$OUT"/{guard.json,startup.json,meta.txt,table.md,summary.json}
+rm -rf "$OUT/jmh" "$OUT/anchors" "$OUT/logs" "$OUT/charts" "$OUT"/{guard.json,startup.json,meta.txt,table.md,summary.json,netns-guard-benchmarks.jar,netns-guard-agent.jar}
 mkdir -p "$OUT/jmh" "$OUT/anchors" "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
+
+# Run from copies: a colleague's `mvn clean` or a rebuild of the agent must not change them mid-run.
+cp "$JAR" "$OUT/netns-guard-benchmarks.jar"
+JAR=$OUT/netns-guard-benchmarks.jar
 
 JAVA25_OK=0
 if [ -n "$JAVA25" ] && [ -x "$JAVA25" ]; then JAVA25_OK=1; fi
 AGENT_OK=0
-if [ -f "$AGENT" ] && [ "$SKIP_GUARD" != 1 ]; then AGENT_OK=1; fi
+if [ -f "$AGENT" ] && [ "$SKIP_GUARD" != 1 ]; then
+  AGENT_OK=1
+  AGENT_SRC=$AGENT
+  cp "$AGENT" "$OUT/netns-guard-agent.jar"
+  AGENT=$OUT/netns-guard-agent.jar
+fi
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -97,7 +107,11 @@ if [ -f "$AGENT" ] && [ "$SKIP_GUARD" != 1 ]; then AGENT_OK=1; fi
   echo "java: $("$JAVA" -version 2>&1 | head -2 | tail -1)"
   [ "$JAVA25_OK" = 1 ] && echo "java25: $("$JAVA25" -version 2>&1 | head -2 | tail -1)"
   echo "commit: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "agent: $([ "$AGENT_OK" = 1 ] && echo "$AGENT" || echo "none (guard and startup benchmarks skipped)")"
+  if [ "$AGENT_OK" = 1 ]; then
+    echo "agent: $AGENT_SRC ($(stat -c '%y' "$AGENT_SRC" | cut -d. -f1), sha256 $(sha256sum "$AGENT" | cut -c1-12))"
+  else
+    echo "agent: none (guard and startup benchmarks skipped)"
+  fi
   echo "knobs: QUICK=$QUICK ROUNDS=$ROUNDS REF_REPS=$REF_REPS REF_C_SECS=$REF_C_SECS REF_GO_BENCHTIME=$REF_GO_BENCHTIME REF_GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME JMH_ARGS='$JMH_ARGS' GUARD_ROUNDS=$GUARD_ROUNDS GUARD_WARMUP=$GUARD_WARMUP GUARD_ITERATIONS=$GUARD_ITERATIONS GUARD_TIME_MS=$GUARD_TIME_MS STARTUP_RUNS=$STARTUP_RUNS"
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/meta.txt"
