@@ -61,6 +61,8 @@ GUARD_TIME_MS=${GUARD_TIME_MS:-500}; STARTUP_RUNS=${STARTUP_RUNS:-20}; PUBLISH=$
 SKIP_BUILD=${SKIP_BUILD:-0}; SKIP_REFERENCE=${SKIP_REFERENCE:-0}; SKIP_GUARD=${SKIP_GUARD:-0}
 
 log() { printf '[compare.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+# a phase starts: log it, and note the time and load average in meta.txt (the table's header)
+phase() { log "$*"; echo "$(date -u +%H:%M:%S) loadavg $(cut -d' ' -f1-3 /proc/loadavg)  $*" >> "$OUT/meta.txt"; }
 if [ "$(id -u)" != 0 ]; then echo "compare.sh: needs root (namespaces)" >&2; exit 1; fi
 
 NSDIR=/run/netns; [ -d /run ] || NSDIR=/var/run/netns
@@ -118,40 +120,50 @@ fi
 cat "$OUT/meta.txt" >&2
 
 # ---- 2. reference and JMH, round by round ---------------------------------
-MAIN_BENCH='\.CallBench\.|\.ListenBench\.|\.LifecycleBench\.'
+# JMH sorts benchmarks by name; the namespace create/destroy benchmarks go last in each round (in
+# their own run) because the kernel tears namespaces down asynchronously after them, as run.sh
+# does with its own; SETTLE seconds of pause let that work finish before the next phase.
+SETTLE=${SETTLE:-5}
+[ "$QUICK" = 1 ] && SETTLE=0
 for r in $(seq 1 "$ROUNDS"); do
   if [ "$SKIP_REFERENCE" != 1 ]; then
     if [ -f "$ANCHORS/run.sh" ]; then
-      log "round $r/$ROUNDS: reference (anchors run.sh)"
+      phase "round $r/$ROUNDS: reference (anchors run.sh)"
       OUT_DIR="$OUT/anchors/r$r" ROUNDS=1 REPS=$REF_REPS C_SECS=$REF_C_SECS GO_BENCHTIME=$REF_GO_BENCHTIME \
         GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME bash "$ANCHORS/run.sh" > "$OUT/logs/anchors-r$r.txt" 2>&1 \
         || log "reference round $r failed (see $OUT/logs/anchors-r$r.txt)"
+      sleep "$SETTLE"
     else
       log "no reference harness at $ANCHORS: netns-guard numbers only"
     fi
   fi
-  log "round $r/$ROUNDS: JMH ($JAVA): call, listen, lifecycle"
+  phase "round $r/$ROUNDS: JMH ($JAVA): call, listen"
   # shellcheck disable=SC2086
-  "$JAVA" -jar "$JAR" "$MAIN_BENCH" $JMH_ARGS -foe false -rf json -rff "$OUT/jmh/jmh-r$r.json" \
+  "$JAVA" -jar "$JAR" '\.CallBench\.|\.ListenBench\.' $JMH_ARGS -foe false -rf json -rff "$OUT/jmh/jmh-r$r.json" \
     > "$OUT/logs/jmh-r$r.txt" 2>&1 || log "JMH round $r had failures (see $OUT/logs/jmh-r$r.txt)"
   if [ "$JAVA25_OK" = 1 ]; then
-    log "round $r/$ROUNDS: JMH, JDK 25 virtual-thread callers"
+    phase "round $r/$ROUNDS: JMH ($JAVA25): virtual-thread callers"
     # shellcheck disable=SC2086
     "$JAVA25" --sun-misc-unsafe-memory-access=allow -jar "$JAR" '\.VirtualCallBench\.' $JMH_ARGS -foe false \
       -jvmArgsAppend "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Dngbench.sidecar=$OUT/jmh/virtual-r$r" \
       -rf json -rff "$OUT/jmh/virtual-r$r.json" > "$OUT/logs/virtual-r$r.txt" 2>&1 \
       || log "JMH virtual round $r had failures (see $OUT/logs/virtual-r$r.txt)"
   fi
+  phase "round $r/$ROUNDS: JMH ($JAVA): namespace create/destroy"
+  # shellcheck disable=SC2086
+  "$JAVA" -jar "$JAR" '\.LifecycleBench\.' $JMH_ARGS -foe false -rf json -rff "$OUT/jmh/lifecycle-r$r.json" \
+    > "$OUT/logs/lifecycle-r$r.txt" 2>&1 || log "JMH lifecycle round $r had failures (see $OUT/logs/lifecycle-r$r.txt)"
+  sleep "$SETTLE"
 done
 
 # ---- 3. guard cost and agent startup --------------------------------------
 if [ "$AGENT_OK" = 1 ]; then
-  log "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds"
+  phase "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds"
   "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.GuardMain --rounds "$GUARD_ROUNDS" \
     --warmup "$GUARD_WARMUP" --iterations "$GUARD_ITERATIONS" --time-ms "$GUARD_TIME_MS" \
     --out "$OUT/guard.json" --log-dir "$OUT/logs/guard" 2>&1 | tee "$OUT/logs/guard.txt" >&2 \
     || log "guard benchmarks failed (see $OUT/logs/guard.txt)"
-  log "agent startup: hello-world JVM, $STARTUP_RUNS runs per variant"
+  phase "agent startup: hello-world JVM, $STARTUP_RUNS runs per variant"
   javas=$(command -v "$JAVA")
   [ "$JAVA25_OK" = 1 ] && javas="$javas,$JAVA25"
   "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.StartupMain --runs "$STARTUP_RUNS" \
