@@ -1,31 +1,30 @@
 package dev.netnsguard.demo;
 
 import dev.netnsguard.NetNS;
-import dev.netnsguard.NetNSException;
-import dev.netnsguard.netlink.Netlink;
 
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The first thing a newcomer runs: a namespace comes up, a server starts inside it, it is reached
- * the right way (from inside, through {@code call}) and refused the wrong way (from the host).
+ * The first thing a newcomer runs: a two-namespace network comes up, a service starts in one
+ * namespace and is reached from the other the right ways, and is refused the wrong way.
  *
  * <p>Run as root: {@code demo/run.sh [--keep] [--help]}.
  */
 public final class Demo {
-    static final String PREFIX = "ngdemo-";
-    static final String BLUE = PREFIX + "blue";
+    static final int PORT = 7007;
+    static final int LOOPBACK_PORT = 7008;
 
     private final Terminal terminal;
     private final boolean keep;
+    private int failures;
 
     Demo(Terminal terminal, boolean keep) {
         this.terminal = terminal;
@@ -35,10 +34,14 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         Terminal terminal = new Terminal(System.out);
         boolean keep = false;
+        boolean trace = false;
         for (String arg : args) {
             switch (arg) {
                 case "--keep":
                     keep = true;
+                    break;
+                case "--trace":
+                    trace = true;
                     break;
                 case "--help":
                 case "-h":
@@ -54,109 +57,163 @@ public final class Demo {
                     + " CAP_SYS_ADMIN. Try: sudo demo/run.sh");
             System.exit(1);
         }
-        System.exit(new Demo(terminal, keep).run());
+        int exit;
+        try {
+            exit = new Demo(terminal, keep).run();
+        } catch (Exception e) {
+            System.err.println("netns-guard demo: failed: " + e + (trace ? "" : " (--trace shows where)"));
+            if (trace) {
+                e.printStackTrace();
+            }
+            exit = 1;
+        }
+        System.exit(exit);
     }
 
     private static void usage(Terminal terminal) {
-        terminal.line("usage: demo/run.sh [--keep] [--help]");
-        terminal.line("  --keep   leave the demo's namespaces (" + PREFIX + "*) for inspection with `ip netns`");
+        terminal.line("usage: demo/run.sh [--keep] [--trace] [--help]");
+        terminal.line("  --keep   leave the demo's namespaces (" + Topology.PREFIX + "*) for inspection with `ip netns`");
+        terminal.line("  --trace  print stack traces of errors");
         terminal.line("  --help   this text");
-        terminal.line("Runs as root. Whatever happens, it deletes what it created unless --keep is given.");
+        terminal.line("Runs as root. Whatever happens (an error, Ctrl-C) it deletes what it created, unless --keep.");
     }
 
+    /** Runs the demo; returns the process exit code (0 when everything behaved as shown). */
     int run() throws Exception {
         terminal.title("netns-guard demo");
-        removeLeftovers();
-        Thread cleanup = new Thread(this::deleteNamespaces, "netns-guard-demo-cleanup");
+        for (String leftover : Topology.deleteAll()) {
+            terminal.note("removed " + leftover + ", left by an earlier interrupted run");
+        }
+        Thread cleanup = new Thread(this::cleanUp, "netns-guard-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        try (NetNS blue = NetNS.createNamed(BLUE)) {
-            return showServerInside(blue) ? 0 : 1;
+        try {
+            terminal.section("the network: two namespaces joined by a veth pair (netlink, in-process)");
+            try (Topology network = Topology.build()) {
+                terminal.ok(Topology.BLUE + " " + Topology.BLUE_LINK, Topology.BLUE_V4_TEXT + "/24  "
+                        + Topology.BLUE_V6_TEXT + "/64  " + network.blue);
+                terminal.ok(Topology.RED + "  " + Topology.RED_LINK, Topology.RED_V4_TEXT + "/24  "
+                        + Topology.RED_V6_TEXT + "/64  " + network.red);
+                serviceInBlue(network);
+            }
         } finally {
-            deleteNamespaces();
+            cleanUp();
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
+        terminal.section(failures == 0 ? "everything behaved as shown" : failures + " step(s) did not behave as shown");
+        return failures == 0 ? 0 : 1;
     }
 
-    private boolean showServerInside(NetNS blue) throws Exception {
-        terminal.section("a namespace and a server inside it");
-        terminal.ok("created " + BLUE, blue.toString());
-        try (Netlink netlink = Netlink.open(blue)) {
-            netlink.setUp("lo");
-            terminal.ok("loopback up inside " + BLUE, "lo is " + (netlink.link("lo").isUp() ? "up" : "down") + " (netlink)");
-        }
-        try (ServerSocketChannel server = blue.openServerSocketChannel()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
-            terminal.ok("server born in " + BLUE, "listening on " + address + ", " + NetNS.of(server));
-            Thread acceptor = new Thread(() -> Greeter.serve(server, "hello from " + BLUE), "demo-greeter");
-            acceptor.setDaemon(true);
-            acceptor.start();
+    private void serviceInBlue(Topology network) throws Exception {
+        NetNS blue = network.blue;
+        NetNS red = network.red;
+        try (ServerSocketChannel service = blue.openServerSocketChannel();
+             ServerSocketChannel loopbackOnly = blue.openServerSocketChannel()) {
+            service.bind(new InetSocketAddress(PORT));
+            loopbackOnly.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), LOOPBACK_PORT));
+            startGreeter(service, "hello from " + Topology.BLUE);
+            startGreeter(loopbackOnly, "hello from " + Topology.BLUE + "'s loopback");
+            terminal.section("a service born in " + Topology.BLUE + ", reached from " + Topology.RED + " the right ways");
+            terminal.ok("server socket born in " + Topology.BLUE, "listening on port " + PORT + ", "
+                    + NetNS.of(service) + " (SIOCGSKNS)");
 
-            String reply = blue.call(host -> Greeter.ask(address));
-            terminal.ok("reached through blue.call(...)", "\"" + reply + "\"");
+            InetSocketAddress v4 = new InetSocketAddress(Topology.BLUE_V4, PORT);
+            InetSocketAddress v6 = new InetSocketAddress(Topology.BLUE_V6, PORT);
+            expectGreeting("red.call(...): connect " + Topology.BLUE_V4_TEXT,
+                    red.call(host -> Greeter.ask(v4)));
 
-            boolean refused;
-            try (SocketChannel fromHost = SocketChannel.open(address)) {
-                refused = false;
-            } catch (ConnectException expected) {
-                refused = true;
+            ExecutorService inRed = red.newExecutor(2);
+            try {
+                expectGreeting("red.newExecutor(2): connect [" + Topology.BLUE_V6_TEXT + "]",
+                        inRed.submit(() -> Greeter.ask(v6)).get());
+            } finally {
+                inRed.shutdown();
+                inRed.awaitTermination(1, TimeUnit.MINUTES);
             }
-            if (refused) {
-                terminal.ok("from the host namespace", "connection refused, as it should be");
-            } else {
-                terminal.failed("from the host namespace", "connected: the server is not isolated");
+
+            try (SocketChannel bornInRed = red.openSocketChannel()) {
+                String[] reply = new String[1];
+                String kind = startPlain(() -> reply[0] = Greeter.ask(bornInRed, v4));
+                expectGreeting("socket born in red, used from a " + kind, reply[0]);
+                if (!kind.startsWith("virtual")) {
+                    terminal.note("(a virtual thread on JDK 21+)");
+                }
             }
-            return refused && reply.equals("hello from " + BLUE);
+
+            terminal.section("and refused the wrong way");
+            InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), LOOPBACK_PORT);
+            String where = "127.0.0.1:" + LOOPBACK_PORT;
+            expectGreeting("blue.call(...): connect " + where, blue.call(host -> Greeter.ask(loopback)),
+                    "hello from " + Topology.BLUE + "'s loopback");
+            try {
+                Greeter.ask(loopback);
+                fail("from the JVM's namespace: connect " + where, "connected: not isolated");
+            } catch (ConnectException refused) {
+                terminal.ok("from the JVM's namespace: connect " + where, "refused: blue's loopback is blue's");
+            }
         }
     }
 
-    private void removeLeftovers() {
-        for (String name : NetNS.listNamed()) {
-            if (name.startsWith(PREFIX)) {
-                NetNS.deleteNamed(name);
-                terminal.note("removed " + name + ", left by an earlier interrupted run");
-            }
+    private void expectGreeting(String label, String reply) {
+        expectGreeting(label, reply, "hello from " + Topology.BLUE);
+    }
+
+    private void expectGreeting(String label, String reply, String expected) {
+        if (expected.equals(reply)) {
+            terminal.ok(label, "\"" + reply + "\"");
+        } else {
+            fail(label, "got \"" + reply + "\", expected \"" + expected + "\"");
         }
     }
 
-    private void deleteNamespaces() {
+    private void fail(String label, String what) {
+        failures++;
+        terminal.failed(label, what);
+    }
+
+    private static void startGreeter(ServerSocketChannel server, String greeting) {
+        Thread thread = new Thread(() -> Greeter.serve(server, greeting), "demo-greeter");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code work} on a virtual thread where the JDK has them (21+), else on a platform thread. */
+    private static String startPlain(IoWork work) throws Exception {
+        Exception[] failure = new Exception[1];
+        Runnable task = () -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        };
+        Thread thread;
+        String kind;
+        try {
+            thread = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, task);
+            kind = "virtual thread";
+        } catch (NoSuchMethodException beforeJava21) {
+            thread = new Thread(task);
+            thread.start();
+            kind = "platform thread";
+        }
+        thread.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return kind;
+    }
+
+    private void cleanUp() {
         if (keep) {
-            terminal.note("kept " + BLUE + " (--keep): inspect with `ip netns list`, remove with `ip netns delete`");
+            terminal.note("kept " + List.of(Topology.BLUE, Topology.RED)
+                    + " (--keep): inspect with `ip netns list`, remove with `ip netns delete NAME`");
             return;
         }
-        for (String name : List.of(BLUE)) {
-            try {
-                NetNS.deleteNamed(name);
-            } catch (NetNSException alreadyGone) {
-                // deleted by the first of finally and the shutdown hook
-            }
-        }
+        Topology.deleteAll();
     }
 
-    /** A one-line greeting service: answers each connection with a line and closes it. */
-    static final class Greeter {
-        private Greeter() {}
-
-        static void serve(ServerSocketChannel server, String greeting) {
-            while (server.isOpen()) {
-                try (SocketChannel client = server.accept()) {
-                    client.write(ByteBuffer.wrap((greeting + "\n").getBytes(StandardCharsets.UTF_8)));
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }
-
-        static String ask(InetSocketAddress address) throws IOException {
-            try (SocketChannel channel = SocketChannel.open(address)) {
-                ByteBuffer in = ByteBuffer.allocate(256);
-                while (channel.read(in) >= 0 && in.position() < in.capacity()) {
-                    if (in.position() > 0 && in.get(in.position() - 1) == '\n') {
-                        break;
-                    }
-                }
-                return new String(in.array(), 0, in.position(), StandardCharsets.UTF_8).strip();
-            }
-        }
+    @FunctionalInterface
+    private interface IoWork {
+        void run() throws IOException;
     }
 }

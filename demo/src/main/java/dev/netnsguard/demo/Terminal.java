@@ -30,7 +30,7 @@ final class Terminal {
 
     /** One step: a label padded to a column, then what happened. */
     void step(String label, String result) {
-        out.printf("  %-44s %s%n", label, result);
+        out.printf("  %-50s %s%n", label, result);
     }
 
     void ok(String label, String result) {
