@@ -331,6 +331,75 @@ def build(ref, jmh, guard, startup):
     return rows, g
 
 
+def targets(rows, g, startup):
+    """Every target of issue #6 (and the guard targets of #3/#4 it repeats): required, measured, verdict."""
+    out = []
+
+    def by_op(section_prefix, op):
+        for r in rows:
+            if r["section"].startswith(section_prefix) and r["op"] == op:
+                return r
+        return None
+
+    def add(name, required, measured, ok, margin):
+        out.append({"target": name, "required": required, "measured": measured, "met": ok, "margin": margin})
+
+    def time_target(name, r, t, req_text):
+        if not r or r["ratio"] is None:
+            add(name, req_text, "no data", None, "")
+            return
+        ok = r["ratio"] <= t
+        over = r["ratio"] / t
+        margin = (f"{(1 - over) * 100:.0f} % better than required" if ok
+                  else (f"missed: {(over - 1) * 100:.0f} % slower than allowed" if over < 2
+                        else f"missed: {over:.1f}× the allowed time") + f" (needs ≤ {t:.2f}×, got {r['ratio']:.2f}×)")
+        add(name, req_text, f"{r['ratio']:.2f}× ({fmt_us(r['ng'])} vs {fmt_us(r['ref'])})", ok, margin)
+
+    time_target("`call`, empty body, 1 caller: median latency ≤ one third of CNI `Do`'s",
+                by_op("NetNS.call, empty body", "1 caller, p50 latency"), 1 / 3, "≤ 0.33× CNI p50")
+    r = by_op("NetNS.call, empty body", "8 callers, aggregate throughput")
+    if r and r["ratio"] is not None:
+        ok = r["ratio"] >= 2
+        add("`call`, empty body, 8 callers: ≥ 2× CNI's aggregate throughput", "≥ 2.00× CNI ops/s",
+            f"{r['ratio']:.2f}× ({fmt_rate(r['ng'])} vs {fmt_rate(r['ref'])})", ok,
+            f"{(r['ratio'] / 2 - 1) * 100:.0f} % above required" if ok
+            else f"missed: {(1 - r['ratio'] / 2) * 100:.0f} % short (needs 2.00×, got {r['ratio']:.2f}×)")
+    else:
+        add("`call`, empty body, 8 callers: ≥ 2× CNI's aggregate throughput", "≥ 2.00× CNI ops/s", "no data", None, "")
+    time_target("`call` with the listen body faster than CNI `Do` with the same body (mean)",
+                by_op("NetNS.call, body opens", "1 caller, mean"), 1.0, "< 1.00× CNI mean")
+    time_target("`call` with the listen body faster than CNI `Do` with the same body (p50)",
+                by_op("NetNS.call, body opens", "1 caller, p50"), 1.0, "< 1.00× CNI p50")
+    time_target("`createNamed` + `deleteNamed` no slower than CNI `NewNS` + `UnmountNS`",
+                by_op("Namespace lifecycle", "`createNamed` + `close` + `deleteNamed`"), 1.0, "≤ 1.00× CNI")
+    if g:
+        for b, m, t, label in (("socketOpenClose", "report", 0.95, "report mode, socket open/close"),
+                               ("tcpConnectAcceptClose", "report", 0.98, "report mode, TCP connect loop"),
+                               ("socketOpenClose", "strict", 0.80, "strict mode, socket open/close"),
+                               ("tcpConnectAcceptClose", "strict", 0.90, "strict mode, TCP connect loop"),
+                               ("executorLoopInScope", "report", 0.95, "propagation (executor loop in a scope), report"),
+                               ("executorLoopInScope", "strict", 0.95, "propagation (executor loop in a scope), strict"),
+                               ("executorLoop", "report", 0.95, "no network work pays nothing measurable, report"),
+                               ("executorLoop", "strict", 0.95, "no network work pays nothing measurable, strict")):
+            me = g["benchmarks"].get(b, {}).get("modes", {}).get(m)
+            name = f"guard, {label}: ≥ {t:.2f} of no-agent speed"
+            if not me or me["ratio"] is None:
+                add(name, f"≥ {t:.2f}", "no data", None, "")
+                continue
+            ok = me["ratio"] >= t
+            add(name, f"≥ {t:.2f}", f"{me['ratio']:.2f}", ok,
+                f"{(me['ratio'] - t) * 100:+.0f} points" if ok else f"missed by {(t - me['ratio']) * 100:.0f} points")
+    if startup and startup.get("results"):
+        for r in startup["results"]:
+            if r["mode"] in ("report", "strict"):
+                ok = r["delta_ms"] <= 300
+                jdk = "JDK 25" if "25" in r["java"] else "JDK 17"
+                add(f"agent startup ({jdk}, {r['mode']}): ≤ 300 ms added to a hello-world JVM", "≤ 300 ms",
+                    f"+{r['delta_ms']:.0f} ms", ok,
+                    "" if ok else f"missed by {r['delta_ms'] - 300:.0f} ms ({r['delta_ms'] / 300:.1f}× the budget)")
+    return out
+
+
 def render(rows, g, startup, ref, jmh, meta, refenv):
     L = []
     p = L.append
@@ -398,8 +467,8 @@ def render(rows, g, startup, ref, jmh, meta, refenv):
                 mark = "" if t is None else (" ✅" if me["ratio"] >= t else " ❌")
                 rng = f" [{min(me['ratio_rounds']):.2f}–{max(me['ratio_rounds']):.2f}]" if len(me["ratio_rounds"]) > 1 else ""
                 cells.append(f"**{me['ratio']:.2f}**{mark}{rng}")
-            targets = ", ".join(f"{m} ≥ {v:.2f}" for m, v in GUARD_TARGETS.get(b, {}).items())
-            p(f"| {label} | {fmt_us(e['none_us'])}{floor_txt} | " + " | ".join(cells) + f" | {targets} |")
+            target_txt = ", ".join(f"{m} ≥ {v:.2f}" for m, v in GUARD_TARGETS.get(b, {}).items())
+            p(f"| {label} | {fmt_us(e['none_us'])}{floor_txt} | " + " | ".join(cells) + f" | {target_txt} |")
             if e["errors"]:
                 p(f"|  ↳ failures: {'; '.join(e['errors'])[:300]} | | " + " | " * len(modes) + " |")
         p("")
@@ -412,6 +481,18 @@ def render(rows, g, startup, ref, jmh, meta, refenv):
         p("### Guard cost")
         p("")
         p("Not measured in this run (no agent jar).")
+        p("")
+    tl = targets(rows, g, startup)
+    if tl:
+        p("### Targets")
+        p("")
+        p("| target | required | measured | verdict |")
+        p("|---|---|---|---|")
+        for t in tl:
+            verdict = "✅ met" if t["met"] else ("❌ " if t["met"] is False else "") + (t["margin"] or "no data")
+            if t["met"]:
+                verdict += f" ({t['margin']})"
+            p(f"| {t['target']} | {t['required']} | {t['measured']} | {verdict} |")
         p("")
     if startup and startup.get("results"):
         p("### Agent startup: hello-world JVM")
@@ -648,6 +729,7 @@ def main():
             f.write(md + "\n")
         date = re.search(r"^date: (\S+)", meta, re.M)
         summary = {"date": date.group(1) if date else "", "meta": meta, "reference_env": refenv, "rows": rows,
+                   "targets": targets(rows, g, startup),
                    "reference": ref, "jmh": jmh, "guard": g, "startup": startup}
         path = a.summary_json or os.path.join(a.out, "summary.json")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
