@@ -570,10 +570,12 @@ def nice_ticks(lo, hi, n=5):
     return ticks
 
 
-def panel(svg, x0, y0, w, h, title, xlabel, ylabel, series, log=False, xs=(1, 2, 4, 8), fmt=lambda v: f"{v:g}"):
-    """series: [(label, [(x, y)], dash)]"""
+def panel(svg, x0, y0, w, h, title, xlabel, ylabel, series, log=False, xs=(1, 2, 4, 8), fmt=lambda v: f"{v:g}",
+          hlines=()):
+    """series: [(label, [(x, y)], dash)]; hlines: [(label, y)] drawn as thin reference lines"""
     svg.text(x0 + w / 2, y0 - 12, title, size=14, anchor="middle", weight="bold")
-    ys = [y for _, pts, _ in series for _, y in pts if y]
+    hlines = [(label, v) for label, v in hlines if v]
+    ys = [y for _, pts, _ in series for _, y in pts if y] + [v for _, v in hlines]
     if not ys:
         svg.text(x0 + w / 2, y0 + h / 2, "no data", anchor="middle")
         return
@@ -604,6 +606,9 @@ def panel(svg, x0, y0, w, h, title, xlabel, ylabel, series, log=False, xs=(1, 2,
         svg.text(fx(x), y0 + h + 16, str(x), size=11, anchor="middle")
     svg.text(x0 + w / 2, y0 + h + 34, xlabel, size=12, anchor="middle")
     svg.text(x0 - 48, y0 + h / 2, ylabel, size=12, anchor="middle", rotate=-90)
+    for label, v in hlines:
+        svg.line(x0, fy(v), x0 + w, fy(v), color="#888", width=1, dash="1,3")
+        svg.text(x0 + w - 4, fy(v) - 4, f"{label}: {v:.2g}", size=10, anchor="end", color="#666")
     for label, pts, dash in series:
         pts = [(x, y) for x, y in pts if y]
         if pts:
@@ -634,7 +639,10 @@ def chart_callers(summary, path):
     svg = Svg(980, 470)
     svg.text(490, 24, "Run an empty body in a network namespace: latency and throughput vs concurrent callers",
              size=15, anchor="middle", weight="bold")
-    panel(svg, 80, 70, 380, 300, "p50 latency of each call (log scale)", "concurrent callers", "µs", lat, log=True)
+    floors = [("C setns round trip", ref.get("C setns_roundtrip", {}).get("median_us")),
+              ("C futex ping-pong, one vCPU", ref.get("C pingpong_futex_same_cpu", {}).get("median_us"))]
+    panel(svg, 80, 70, 380, 300, "p50 latency of each call (log scale)", "concurrent callers", "µs", lat, log=True,
+          hlines=floors)
     panel(svg, 570, 70, 380, 300, "aggregate throughput", "concurrent callers", "thousand calls/s", thr)
     x = 80
     for label, pts, dash in lat:

@@ -40,10 +40,17 @@ final class Agent {
 
     /**
      * The JVM option that attaches the agent in {@code mode}; {@code -Dngbench.agent.options=...}
-     * (a template where {@code {mode}} is replaced) changes the agent arguments.
+     * (a template where {@code {mode}} is replaced) changes the agent arguments. A mode may carry extra
+     * agent options after {@code +}: {@code report+self-test=off}.
      */
     static String javaagentOption(Path jar, String mode) {
         String template = System.getProperty("ngbench.agent.options", "mode={mode}");
-        return "-javaagent:" + jar + "=" + template.replace("{mode}", mode);
+        // "report+self-test=off" is mode report with the extra agent option self-test=off
+        String[] parts = mode.split("\\+");
+        StringBuilder options = new StringBuilder(template.replace("{mode}", parts[0]));
+        for (int i = 1; i < parts.length; i++) {
+            options.append(',').append(parts[i]);
+        }
+        return "-javaagent:" + jar + "=" + options;
     }
 }

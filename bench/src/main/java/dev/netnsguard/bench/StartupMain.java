@@ -18,14 +18,14 @@ import java.util.Optional;
  *
  * <pre>
  * java -cp netns-guard-benchmarks.jar dev.netnsguard.bench.StartupMain \
- *     [--runs 20] [--modes none,off,report,strict] [--java /usr/lib/jvm/.../bin/java,...] [--out startup.json]
+ *     [--runs 20] [--modes none,off,report,strict,report+self-test=off] [--java /usr/lib/jvm/.../bin/java,...] [--out startup.json]
  * </pre>
  */
 public final class StartupMain {
     public static void main(String[] args) throws IOException, InterruptedException {
         Map<String, String> opt = GuardMain.parse(args);
         int runs = Integer.parseInt(opt.getOrDefault("runs", "20"));
-        List<String> modes = new ArrayList<>(GuardMain.list(opt.get("modes"), List.of("none", "off", "report", "strict")));
+        List<String> modes = new ArrayList<>(GuardMain.list(opt.get("modes"), List.of("none", "off", "report", "strict", "report+self-test=off")));
         List<String> javas = GuardMain.list(opt.get("java"),
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         Path out = Path.of(opt.getOrDefault("out", "startup.json"));
@@ -71,7 +71,7 @@ public final class StartupMain {
                 double[] sorted = e.getValue().clone();
                 Arrays.sort(sorted);
                 double med = GuardMain.median(sorted);
-                System.out.printf(Locale.ROOT, "  %-7s median %7.1f ms  (min %.1f, max %.1f)  %+7.1f ms vs none%n",
+                System.out.printf(Locale.ROOT, "  %-21s median %7.1f ms  (min %.1f, max %.1f)  %+7.1f ms vs none%n",
                         e.getKey(), med, sorted[0], sorted[sorted.length - 1], med - base);
                 json.append(firstRow ? "" : ",\n").append(String.format(Locale.ROOT,
                         "    {\"java\": %s, \"mode\": \"%s\", \"median_ms\": %.2f, \"min_ms\": %.2f, \"max_ms\": %.2f, \"delta_ms\": %.2f}",
