@@ -1,0 +1,25 @@
+package dev.netnsguard.junit.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.channels.SocketChannel;
+
+/** No annotation: guarded only when Jupiter's extension autodetection is on. */
+public class AutodetectedExample {
+    @Test
+    void plantedViolation() throws Exception {
+        try (TestNamespace ns = TestNamespace.create("auto")) {
+            Thread worker = new Thread(() -> {
+                ns.ns.enterCurrentThread();
+                dev.netnsguard.scope.Scopes.swap(null);
+                try {
+                    SocketChannel.open().close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "ngtest-ju-auto");
+            worker.start();
+            worker.join();
+        }
+    }
+}
