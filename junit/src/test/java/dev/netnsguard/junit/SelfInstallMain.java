@@ -1,0 +1,40 @@
+package dev.netnsguard.junit;
+
+import dev.netnsguard.agent.NetnsGuard;
+import dev.netnsguard.junit.examples.GuardedExample;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * What {@link SelfInstallTest} runs in a JVM started without {@code -javaagent}: the examples, on
+ * the Jupiter engine; prints {@code RESULT key=value} lines.
+ */
+public final class SelfInstallMain {
+    private SelfInstallMain() {}
+
+    public static void main(String[] args) {
+        result("installed.before", NetnsGuard.isInstalled());
+        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(GuardedExample.class)).execute()
+                .testEvents();
+        result("installed.after", NetnsGuard.isInstalled());
+        result("mode", NetnsGuard.mode());
+        result("succeeded", tests.succeeded().count());
+        result("failed", tests.failed().count());
+        for (Event failed : tests.failed().list()) {
+            String message = failed.getRequiredPayload(TestExecutionResult.class).getThrowable()
+                    .map(Throwable::getMessage).orElse("");
+            String name = failed.getTestDescriptor().getDisplayName();
+            result("failure." + name.substring(0, name.indexOf('(')), message.lines().filter(l -> l.startsWith("1) "))
+                    .findFirst().orElse(message.replace('\n', ' ')));
+        }
+        result("done", true);
+    }
+
+    static void result(String key, Object value) {
+        System.out.println("RESULT " + key + "=" + value);
+    }
+}
