@@ -3,6 +3,7 @@ package dev.netnsguard.junit;
 import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.junit.examples.GuardedExample;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
@@ -18,8 +19,13 @@ public final class SelfInstallMain {
 
     public static void main(String[] args) {
         result("installed.before", NetnsGuard.isInstalled());
-        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(GuardedExample.class)).execute()
-                .testEvents();
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(GuardedExample.class)).execute();
+        Events tests = results.testEvents();
+        for (Event failed : results.containerEvents().failed().list()) {
+            result("container.failure", failed.getRequiredPayload(TestExecutionResult.class).getThrowable()
+                    .map(Throwable::toString).orElse("").replace('\n', ' '));
+        }
         result("installed.after", NetnsGuard.isInstalled());
         result("mode", NetnsGuard.mode());
         result("succeeded", tests.succeeded().count());

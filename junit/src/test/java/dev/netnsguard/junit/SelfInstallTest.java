@@ -98,4 +98,15 @@ class SelfInstallTest {
         assertEquals("0", fork.results().get("failed"), fork.toString());
         assertEquals("", fork.stderr().strip(), fork.toString());
     }
+
+    @Test
+    void aConfigurationErrorFailsTheGuardedClassInsteadOfRunningItUnguarded() throws Exception {
+        Fork fork = fork("-Dnetnsguard.moed=strict");
+        assertEquals(0, fork.exit(), fork.toString());
+        assertEquals("0", fork.results().get("succeeded"), fork.toString());
+        assertEquals("0", fork.results().get("failed"), fork.toString());
+        assertEquals("java.lang.IllegalStateException: netns-guard: unknown configuration key 'moed'"
+                + " (in system property netnsguard.moed); known keys: mode, report-file, log, expect-outside-scope, allow,"
+                + " recheck-every, self-test", fork.results().get("container.failure"), fork.toString());
+    }
 }
