@@ -7,6 +7,7 @@ import dev.netnsguard.junit.examples.AutodetectedExample;
 import dev.netnsguard.junit.examples.BeforeAllViolationExample;
 import dev.netnsguard.junit.examples.GuardedExample;
 import dev.netnsguard.junit.examples.LeakedThreadExample;
+import dev.netnsguard.junit.examples.ParallelExample;
 import dev.netnsguard.junit.examples.TestNamespace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,5 +141,18 @@ class NetnsGuardExtensionTest {
         assertTrue(message.startsWith("netns-guard: 1 network namespace violation while no test of "
                 + BeforeAllViolationExample.class.getName() + " was running"), message);
         assertTrue(message.contains("SOCKET_OPEN on thread \"ngtest-ju-beforeall\""), message);
+    }
+
+    @Test
+    void inParallelAViolationOnATestsOwnThreadFailsOnlyThatTest() {
+        Events tests = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+                .selectors(selectClass(ParallelExample.class))
+                .execute().testEvents();
+        tests.assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        assertEquals(Optional.empty(), failure(tests, "cleanWhileTheOtherViolates"));
+        assertTrue(failure(tests, "violatesOnItsOwnThread").orElseThrow().contains("1) SOCKET_OPEN on thread \""));
     }
 }

@@ -31,8 +31,14 @@ public final class SelfInstallMain {
         result("succeeded", tests.succeeded().count());
         result("failed", tests.failed().count());
         for (Event failed : tests.failed().list()) {
-            String message = failed.getRequiredPayload(TestExecutionResult.class).getThrowable()
-                    .map(Throwable::getMessage).orElse("");
+            Throwable thrown = failed.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+            result("thrown." + failed.getTestDescriptor().getDisplayName().replaceAll("\\(.*", ""),
+                    thrown.getClass().getName());
+            StringBuilder all = new StringBuilder(String.valueOf(thrown.getMessage()));
+            for (Throwable suppressed : thrown.getSuppressed()) {
+                all.append('\n').append(suppressed.getMessage());
+            }
+            String message = all.toString();
             String name = failed.getTestDescriptor().getDisplayName();
             result("failure." + name.substring(0, name.indexOf('(')), message.lines().filter(l -> l.startsWith("1) "))
                     .findFirst().orElse(message.replace('\n', ' ')));

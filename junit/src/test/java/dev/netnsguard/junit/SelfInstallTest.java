@@ -109,4 +109,20 @@ class SelfInstallTest {
                 + " (in system property netnsguard.moed); known keys: mode, report-file, log, expect-outside-scope, allow,"
                 + " recheck-every, self-test", fork.results().get("container.failure"), fork.toString());
     }
+
+    @Test
+    void inStrictModeTheSameTestsFailAndCarryTheReport() throws Exception {
+        Fork fork = fork("-Dnetnsguard.mode=strict", "-Dnetnsguard.log=none");
+        assertEquals(0, fork.exit(), fork.toString());
+        assertEquals("strict", fork.results().get("mode"), fork.toString());
+        assertEquals("2", fork.results().get("succeeded"), fork.toString());
+        assertEquals("3", fork.results().get("failed"), fork.toString());
+        // on the test's thread the guard throws; the extension's report is attached as suppressed
+        assertEquals("dev.netnsguard.NetNSViolationError", fork.results().get("thrown.violationOnTheTestThread"),
+                fork.toString());
+        assertTrue(fork.results().get("failure.violationOnTheTestThread").startsWith("1) SOCKET_OPEN on thread "),
+                fork.toString());
+        assertTrue(fork.results().get("failure.violationOnAnotherThread").startsWith(
+                "1) SOCKET_OPEN on thread \"ngtest-ju-worker\""), fork.toString());
+    }
 }

@@ -1,0 +1,50 @@
+package dev.netnsguard.junit.examples;
+
+import dev.netnsguard.junit.NetnsGuardExtension;
+import dev.netnsguard.scope.Scope;
+import dev.netnsguard.scope.Scopes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two tests running at the same time (run with parallel execution on); one does the wrong thing on
+ * its own thread while the other is running. Latches order them; their bounds only keep a broken
+ * run from hanging.
+ */
+@ExtendWith(NetnsGuardExtension.class)
+@Execution(ExecutionMode.CONCURRENT)
+public class ParallelExample {
+    static final CountDownLatch CLEAN_STARTED = new CountDownLatch(1);
+    static final CountDownLatch VIOLATED = new CountDownLatch(1);
+
+    @Test
+    void violatesOnItsOwnThread() throws Exception {
+        if (!CLEAN_STARTED.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the tests did not run in parallel");
+        }
+        try (TestNamespace ns = TestNamespace.create("parallel")) {
+            Scope outer = Scopes.enter(ns.ns.inode(), ns.name());
+            try {
+                SocketChannel.open().close();
+            } finally {
+                Scopes.restore(outer);
+            }
+        } finally {
+            VIOLATED.countDown();
+        }
+    }
+
+    @Test
+    void cleanWhileTheOtherViolates() throws Exception {
+        CLEAN_STARTED.countDown();
+        if (!VIOLATED.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the tests did not run in parallel");
+        }
+    }
+}
