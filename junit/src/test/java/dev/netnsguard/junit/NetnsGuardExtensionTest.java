@@ -6,6 +6,7 @@ import dev.netnsguard.junit.examples.AllowedExample;
 import dev.netnsguard.junit.examples.AutodetectedExample;
 import dev.netnsguard.junit.examples.BeforeAllViolationExample;
 import dev.netnsguard.junit.examples.GuardedExample;
+import dev.netnsguard.junit.examples.RunByTheTestKit;
 import dev.netnsguard.junit.examples.LeakedThreadExample;
 import dev.netnsguard.junit.examples.ParallelExample;
 import dev.netnsguard.junit.examples.TestNamespace;
@@ -49,6 +50,7 @@ class NetnsGuardExtensionTest {
 
     static EngineExecutionResults run(Class<?> example, boolean autodetect) {
         return EngineTestKit.engine("junit-jupiter")
+                .configurationParameter(RunByTheTestKit.PARAMETER, "true")
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", String.valueOf(autodetect))
                 .selectors(selectClass(example))
                 .execute();
@@ -146,6 +148,7 @@ class NetnsGuardExtensionTest {
     @Test
     void inParallelAViolationOnATestsOwnThreadFailsOnlyThatTest() {
         Events tests = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter(RunByTheTestKit.PARAMETER, "true")
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
                 .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")

@@ -2,6 +2,7 @@ package dev.netnsguard.junit;
 
 import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.junit.examples.GuardedExample;
+import dev.netnsguard.junit.examples.RunByTheTestKit;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -20,6 +21,7 @@ public final class SelfInstallMain {
     public static void main(String[] args) {
         result("installed.before", NetnsGuard.isInstalled());
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter(RunByTheTestKit.PARAMETER, "true")
                 .selectors(selectClass(GuardedExample.class)).execute();
         Events tests = results.testEvents();
         for (Event failed : results.containerEvents().failed().list()) {

@@ -3,6 +3,7 @@ package dev.netnsguard.junit.examples;
 import dev.netnsguard.junit.NetnsGuarded;
 import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
  * offending thread's stack, here a worker's.
  */
 @NetnsGuarded(allow = "dev.netnsguard.junit.examples.AllowedExample$LegacyPool")
+@ExtendWith(RunByTheTestKit.class)
 public class AllowedExample {
     /** Stands for code the team knowingly tolerates. */
     static final class LegacyPool {

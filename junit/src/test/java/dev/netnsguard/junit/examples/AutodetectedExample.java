@@ -1,10 +1,12 @@
 package dev.netnsguard.junit.examples;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.channels.SocketChannel;
 
 /** No annotation: guarded only when Jupiter's extension autodetection is on. */
+@ExtendWith(RunByTheTestKit.class)
 public class AutodetectedExample {
     @Test
     void plantedViolation() throws Exception {

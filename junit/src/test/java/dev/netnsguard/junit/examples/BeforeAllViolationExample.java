@@ -4,11 +4,13 @@ import dev.netnsguard.junit.NetnsGuarded;
 import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.channels.SocketChannel;
 
 /** A violation in {@code @BeforeAll}, while no test runs: the class fails, its test passes. */
 @NetnsGuarded
+@ExtendWith(RunByTheTestKit.class)
 public class BeforeAllViolationExample {
     @BeforeAll
     static void setUpInTheWrongNamespace() throws Exception {

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @ExtendWith(NetnsGuardExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(RunByTheTestKit.class)
 public class GuardedExample {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 

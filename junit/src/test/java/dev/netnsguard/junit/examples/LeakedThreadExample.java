@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @ExtendWith(NetnsGuardExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(RunByTheTestKit.class)
 public class LeakedThreadExample {
     static TestNamespace green;
     static Thread leaked;

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 @ExtendWith(NetnsGuardExtension.class)
 @Execution(ExecutionMode.CONCURRENT)
+@ExtendWith(RunByTheTestKit.class)
 public class ParallelExample {
     static final CountDownLatch CLEAN_STARTED = new CountDownLatch(1);
     static final CountDownLatch VIOLATED = new CountDownLatch(1);
