@@ -75,6 +75,7 @@ public final class NetNS implements AutoCloseable {
     private final long inode;
     private final String path;
     private final String name;
+    private final String label;
     private final boolean shared;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile NetNS hostView;
@@ -91,6 +92,7 @@ public final class NetNS implements AutoCloseable {
         this.inode = id[1];
         this.path = path;
         this.name = name;
+        this.label = name != null ? name : "net:[" + inode + "]";
         this.shared = shared;
         this.resources = new Resources(fd);
         this.cleanable = CLEANER.register(this, resources);
@@ -250,7 +252,7 @@ public final class NetNS implements AutoCloseable {
         checkOpen();
         NetNS host = Hosts.ofCurrentThread();
         if (host.sameNamespace(this) && !VirtualThreads.isVirtual(Thread.currentThread())) {
-            Scope outer = Scopes.enter(inode, label());
+            Scope outer = Scopes.enter(inode, label);
             try {
                 return body.apply(host);
             } finally {
@@ -450,7 +452,7 @@ public final class NetNS implements AutoCloseable {
 
     /** How scopes and thread names refer to this namespace: its name, else {@code net:[inode]}. */
     String label() {
-        return name != null ? name : "net:[" + inode + "]";
+        return label;
     }
 
     // ---------------------------------------------------------------- lifecycle
