@@ -32,6 +32,17 @@ final class ForkedJvm {
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static final int FEATURE = Runtime.version().feature();
 
+    /** Own threads for the stream readers: the common pool may have one thread on a small machine. */
+    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "ngtest-ag-reader");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Scenarios that use the runtime, hence JNA. The others (plain, config, virtual) run with no flag at all. */
+    static final java.util.Set<String> USES_JNA = java.util.Set.of("misuse", "correct", "attach-target",
+            "threads-target", "programmatic", "jfr", "runtime-tour", "coexist");
+
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String agentArgs;
@@ -138,6 +149,10 @@ final class ForkedJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(JAVA);
         cmd.addAll(jvmArgs);
+        if (FEATURE >= 21 && args.length > 0 && USES_JNA.contains(args[0])) {
+            // The runtime (the application here) loads JNA, which JDK 22+ warns about; the agent never does.
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
         if (withAgent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null || agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
@@ -175,8 +190,8 @@ final class ForkedJvm {
     Result run(List<String> cmd) throws Exception {
         Process process = launch(cmd);
         process.getOutputStream().close();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, false));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, true));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, false), READERS);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, true), READERS);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -211,7 +226,7 @@ final class ForkedJvm {
         Running(Process process) {
             this.process = process;
             this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.err = CompletableFuture.supplyAsync(() -> read(process, true));
+            this.err = CompletableFuture.supplyAsync(() -> read(process, true), READERS);
         }
 
         /** Reads stdout until {@code RESULT key=...}; returns the value. */
