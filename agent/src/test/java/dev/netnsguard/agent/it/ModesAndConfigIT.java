@@ -87,6 +87,18 @@ class ModesAndConfigIT {
     }
 
     @Test
+    void periodicRecheckCatchesASwitchTheGuardWasNotToldAbout() throws Exception {
+        ForkedJvm.Result rechecked = ForkedJvm.withAgent("recheck-every=4").run("native-switch").ok();
+        long caught = rechecked.count("SOCKET_OPEN");
+        assertTrue(caught >= 14 && caught <= 20, "all opens after the first re-read are caught: " + rechecked);
+        assertEquals(1, rechecked.stderr().lines().filter(l -> l.startsWith("netns-guard: SOCKET_OPEN")).count(),
+                "one log line per site: " + rechecked.stderr());
+
+        ForkedJvm.Result never = ForkedJvm.withAgent("recheck-every=0").run("native-switch").ok();
+        assertEquals(0, never.count("total"), "the documented limit without re-reads: " + never);
+    }
+
+    @Test
     void withoutViolationsTheAgentPrintsNothing() throws Exception {
         ForkedJvm.Result r = ForkedJvm.withAgent("").run("plain").ok();
         assertEquals(0, r.count("total"));

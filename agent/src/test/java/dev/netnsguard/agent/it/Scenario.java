@@ -51,6 +51,7 @@ public final class Scenario {
                 result("violationErrorLoader", NetNSViolationError.class.getClassLoader());
                 break;
             case "coexist": coexist(); break;
+            case "native-switch": withNamespace(Scenario::nativeSwitch); break;
             case "plain": plain(); break;
             case "attach-target": withNamespace(Scenario::attachTarget); break;
             case "threads-target": withNamespace(Scenario::threadsTarget); break;
@@ -324,6 +325,31 @@ public final class Scenario {
             executor.shutdown();
         }
         result("virtual", "ran");
+        counts();
+    }
+
+    /**
+     * A thread moved by a raw setns the runtime does not hear about (as native code would do), then
+     * opening sockets: only the periodic re-read of /proc can notice.
+     */
+    static void nativeSwitch(NetNS ns) throws Throwable {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                SocketChannel.open().close(); // the guard caches: launch namespace
+                dev.netnsguard.linux.Syscalls.setNetNS(ns.fd());
+                for (int i = 0; i < 20; i++) {
+                    SocketChannel.open().close();
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "ngtest-native-switch");
+        thread.start();
+        thread.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         counts();
     }
 
