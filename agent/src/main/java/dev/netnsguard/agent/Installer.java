@@ -110,20 +110,52 @@ final class Installer {
         }
         reporter = new Reporter(settings(config, launch));
         GuardBridge.configure(launch, config.expectAnyOutsideScope(), config.recheckEvery(), reporter);
-        GuardBridge.setMode(GuardBridge.SELF_TEST);
-        transformer = agentBuilder().installOn(inst);
+        transformer = agentBuilder(anyLoaded(inst)).installOn(inst);
         connectRuntimes(inst);
-        if (config.selfTest()) {
-            String failure = selfTest();
-            if (failure != null) {
-                GuardBridge.setMode(GuardBridge.OFF);
-                transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-                transformer = null;
-                throw new IllegalStateException("self-test failed: " + failure);
-            }
-        }
         GuardBridge.setMode(modeOf(config));
         Installer.config = config;
+        if (config.selfTest()) {
+            selfTestStatus = "running";
+            Thread selfTest = new Thread(Installer::runSelfTest, "netns-guard-self-test");
+            selfTest.setDaemon(true);
+            selfTest.start();
+        } else {
+            selfTestStatus = "off";
+        }
+    }
+
+    private static volatile String selfTestStatus = "off";
+
+    /** "running", "passed", "off", or "failed: why". */
+    static String selfTestStatus() {
+        return selfTestStatus;
+    }
+
+    /**
+     * The self-test runs on its own daemon thread, off the application's startup path (forcing the
+     * instrumentation of the remaining entry points costs a few hundred milliseconds of ByteBuddy
+     * warm-up). If it fails, the guard says why on stderr and switches itself off.
+     */
+    private static void runSelfTest() {
+        String failure;
+        try {
+            failure = selfTest();
+        } catch (Throwable e) {
+            failure = e.toString();
+        }
+        if (failure == null) {
+            selfTestStatus = "passed";
+            return;
+        }
+        selfTestStatus = "failed: " + failure;
+        synchronized (Installer.class) {
+            GuardBridge.setMode(GuardBridge.OFF);
+            if (transformer != null) {
+                transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+                transformer = null;
+            }
+        }
+        System.err.println("netns-guard: self-test failed, the guard is switched off: " + failure);
     }
 
     private static void reconfigure(Config config) {
@@ -161,7 +193,18 @@ final class Installer {
                 Map.of("java.io", Set.of(bridge)), Set.of(), Map.of());
     }
 
-    private static AgentBuilder agentBuilder() {
+    /** True if one of the classes to instrument is loaded already (attach; or a premain after the JDK used one). */
+    private static boolean anyLoaded(Instrumentation inst) {
+        Set<String> targets = Set.of(NET, DATAGRAM_CHANNEL, INET_ADDRESS, PROCESS_IMPL, ROUTE_SOCKET);
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (targets.contains(type.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static AgentBuilder agentBuilder(boolean retransform) {
         // The shaded ByteBuddy's own switch (its name is relocated, so the application's ByteBuddy is
         // unaffected): no Nexus, whose set-up touches sun.misc.Unsafe and makes JDK 24+ print warnings.
         if (System.getProperty(NEXUS_DISABLED) == null) {
@@ -194,7 +237,9 @@ final class Installer {
 
         return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Nothing to retransform at a typical premain: skip that machinery on the startup path.
+                .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                        : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
                 .with(new Listener())
@@ -237,8 +282,9 @@ final class Installer {
 
     /** Proves that the hooks fire; returns what failed, or null. */
     private static String selfTest() {
-        GuardBridge.takeSelfTestHits();
         List<String> problems = new ArrayList<>();
+        int[] hits;
+        GuardBridge.beginSelfTest();
         try {
             Class.forName(DATAGRAM_CHANNEL, false, null);
             Class.forName(PROCESS_IMPL, false, null);
@@ -246,8 +292,9 @@ final class Installer {
             InetAddress.getByName("localhost");
         } catch (Exception e) {
             problems.add("self-test operation failed: " + e);
+        } finally {
+            hits = GuardBridge.endSelfTest();
         }
-        int[] hits = GuardBridge.takeSelfTestHits();
         if (hits[ViolationKind.SOCKET_OPEN.ordinal()] == 0) {
             problems.add("the socket hook did not fire");
         }

@@ -72,6 +72,14 @@ public final class NetnsGuard {
         return Installer.config().toString();
     }
 
+    /**
+     * The install-time self-test, which runs on its own daemon thread: "running", "passed", "off"
+     * (self-test=off, or not installed) or "failed: why" (the guard then switched itself off).
+     */
+    public static String selfTest() {
+        return available() ? Installer.selfTestStatus() : "off";
+    }
+
     /** How many violations were reported since install or {@link #resetCounters()}. */
     public static long violations() {
         if (!available()) {

@@ -36,6 +36,7 @@ class ModesAndConfigIT {
         assertEquals("mode=strict,report-file=" + fromProperty + ",log=none,expect-outside-scope=any,allow=,"
                 + "recheck-every=1000,self-test=on", r.get("config"));
         assertEquals("null", r.get("violationErrorLoader"), "NetNSViolationError resolves to the bootstrap copy");
+        assertEquals("passed", r.get("selfTest"), "with expect-outside-scope=any too");
         assertEquals("", r.stderr().strip());
     }
 
@@ -44,6 +45,7 @@ class ModesAndConfigIT {
         ForkedJvm.Result r = ForkedJvm.withAgent(null).run("config").ok();
         assertEquals("mode=report,report-file=,log=stderr,expect-outside-scope=launch,allow=,recheck-every=1000,"
                 + "self-test=on", r.get("config"));
+        assertEquals("passed", r.get("selfTest"));
         assertEquals("", r.stderr().strip());
     }
 

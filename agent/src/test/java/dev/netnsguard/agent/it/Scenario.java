@@ -49,6 +49,10 @@ public final class Scenario {
                 result("mode", NetnsGuard.mode());
                 result("config", NetnsGuard.configuration());
                 result("violationErrorLoader", NetNSViolationError.class.getClassLoader());
+                for (int i = 0; i < 1000 && NetnsGuard.selfTest().equals("running"); i++) {
+                    Thread.sleep(10);
+                }
+                result("selfTest", NetnsGuard.selfTest());
                 break;
             case "coexist": coexist(); break;
             case "native-switch": withNamespace(Scenario::nativeSwitch); break;
