@@ -66,7 +66,7 @@ class AttachAndCommandsIT {
                 .run("coexist").ok();
         assertEquals("ngtest.Generated", r.get("generated"), r.toString());
         assertEquals("true", r.get("secondAgent"), r.toString());
-        assertEquals(10, r.count("total"), r.toString());
+        assertEquals(12, r.count("total"), r.toString());
         assertEquals("", r.stderr().strip(), r.toString());
     }
 }

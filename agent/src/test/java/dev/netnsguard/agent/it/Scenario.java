@@ -148,6 +148,8 @@ public final class Scenario {
                 return null;
             });
             attempt("dns", () -> InetAddress.getByName("localhost"));
+            // a reverse lookup, then the JDK's forward confirmation: two lookups
+            attempt("reverse-dns", () -> InetAddress.getByAddress(new byte[] {127, 0, 0, 1}).getHostName());
             attempt("process", () -> new ProcessBuilder("true").start().waitFor());
             attempt("netlink", () -> {
                 RouteSocket.openOnCurrentThread().close();
