@@ -35,8 +35,7 @@ public final class Config {
     static Config load(String agentArgs, Function<String, String> properties, Map<String, String> env,
             Iterable<String> propertyNames) {
         for (String name : propertyNames) {
-            if (name.startsWith("netnsguard.") && !name.startsWith("netnsguard.test.")
-                    && Option.of(name.substring("netnsguard.".length())) == null) {
+            if (name.startsWith("netnsguard.") && Option.of(name.substring("netnsguard.".length())) == null) {
                 throw unknown(name.substring("netnsguard.".length()), "system property " + name);
             }
         }

@@ -44,6 +44,9 @@ public final class GuardBridge {
 
     private static volatile LongSupplier[] expectedSuppliers = new LongSupplier[0];
     private static volatile Supplier<?>[] captures = new Supplier<?>[0];
+    /** Kept per runtime for carrying scopes along with work (context propagation); not used yet. */
+    private static volatile UnaryOperator<?>[] swaps = new UnaryOperator<?>[0];
+    private static volatile ToLongFunction<?>[] inodesOf = new ToLongFunction<?>[0];
     /**
      * The constructor of the NetNSViolationError the application sees, where that is not the
      * bootstrap copy: a runtime jar whose copy was loaded before the agent attached.
@@ -123,7 +126,7 @@ public final class GuardBridge {
      * Called by the runtime's {@code GuardLink.connect()} (reflectively; JDK types only). Returns the
      * listener the runtime calls right after it moved the calling thread into namespace {@code inode}.
      * Several runtimes (class loaders) may connect; a thread expects the first non-zero answer.
-     * {@code swap} and {@code inodeOf} are kept for context propagation (not used yet).
+     * {@code swap} and {@code inodeOf} are kept, index for index, for context propagation (not used yet).
      */
     public static synchronized LongConsumer connectScopes(LongSupplier expectedInode, Supplier<Object> capture,
             UnaryOperator<Object> swap, ToLongFunction<Object> inodeOf) {
@@ -140,6 +143,12 @@ public final class GuardBridge {
             Supplier<?>[] moreCaptures = Arrays.copyOf(captures, captures.length + 1);
             moreCaptures[captures.length] = capture;
             captures = moreCaptures;
+            UnaryOperator<?>[] moreSwaps = Arrays.copyOf(swaps, swaps.length + 1);
+            moreSwaps[swaps.length] = swap;
+            swaps = moreSwaps;
+            ToLongFunction<?>[] moreInodesOf = Arrays.copyOf(inodesOf, inodesOf.length + 1);
+            moreInodesOf[inodesOf.length] = inodeOf;
+            inodesOf = moreInodesOf;
             expectedSuppliers = more;
             findApplicationError(expectedInode.getClass().getClassLoader());
         }

@@ -49,6 +49,7 @@ final class ForkedJvm {
     private boolean withAgent = true;
     private boolean agentOnClassPath;
     private final List<String> extraClassPath = new ArrayList<>();
+    private boolean withRuntime = true;
 
     static ForkedJvm withAgent(String args) {
         ForkedJvm jvm = new ForkedJvm();
@@ -74,6 +75,11 @@ final class ForkedJvm {
 
     ForkedJvm agentOnClassPath() {
         agentOnClassPath = true;
+        return this;
+    }
+
+    ForkedJvm withoutRuntime() {
+        withRuntime = false;
         return this;
     }
 
@@ -123,12 +129,17 @@ final class ForkedJvm {
 
     /** Class path of the forked JVM: test classes, the runtime and JNA (never the agent's unshaded classes). */
     static String baseClassPath() {
+        return baseClassPath(true);
+    }
+
+    static String baseClassPath(boolean withRuntime) {
         List<String> entries = new ArrayList<>();
         entries.add(snapshot(Path.of(System.getProperty("netnsguard.test.testClasses", "target/test-classes"))
                 .toAbsolutePath()).toString());
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("jna-") || entry.contains("netns-guard-runtime") || entry.endsWith("runtime/target/classes")) {
+            boolean runtime = entry.contains("netns-guard-runtime") || entry.endsWith("runtime/target/classes");
+            if (name.startsWith("jna-") || (withRuntime && runtime)) {
                 entries.add(snapshot(Path.of(entry)).toString());
             }
         }
@@ -156,7 +167,7 @@ final class ForkedJvm {
         if (withAgent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs == null || agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
-        String cp = baseClassPath();
+        String cp = baseClassPath(withRuntime);
         if (agentOnClassPath) {
             cp = cp + File.pathSeparator + AGENT_JAR;
         }
@@ -168,6 +179,10 @@ final class ForkedJvm {
         cmd.add(mainClass);
         cmd.addAll(Arrays.asList(args));
         return cmd;
+    }
+
+    Result runMain(Class<?> main, String... args) throws Exception {
+        return run(command(main.getName(), args));
     }
 
     Result run(String... scenarioArgs) throws Exception {

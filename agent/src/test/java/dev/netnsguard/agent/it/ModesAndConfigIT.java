@@ -101,6 +101,24 @@ class ModesAndConfigIT {
     }
 
     @Test
+    void worksWithoutTheRuntimeOnTheClassPath() throws Exception {
+        String name = "ngtest-ag-" + ProcessHandle.current().pid() + "-nort";
+        dev.netnsguard.NetNS ns = dev.netnsguard.NetNS.createNamed(name);
+        try {
+            String path = ns.path().orElseThrow().toString();
+            ForkedJvm.Result strict = ForkedJvm.withAgent("mode=strict,log=none").withoutRuntime()
+                    .jvmArg(ForkedJvm.FEATURE >= 21 ? "--enable-native-access=ALL-UNNAMED" : "-Dngtest=1")
+                    .runMain(NoRuntimeMain.class, path).ok();
+            assertEquals("true", strict.get("runtimeAbsent"), strict.toString());
+            assertEquals("thrown SOCKET_OPEN loader=null", strict.get("outcome"), strict.toString());
+            assertEquals("", strict.stderr().strip(), strict.toString());
+        } finally {
+            ns.close();
+            dev.netnsguard.NetNS.deleteNamed(name);
+        }
+    }
+
+    @Test
     void withoutViolationsTheAgentPrintsNothing() throws Exception {
         ForkedJvm.Result r = ForkedJvm.withAgent("").run("plain").ok();
         assertEquals(0, r.count("total"));
