@@ -37,6 +37,7 @@ class DocsSnippetsTest {
     static final String IMPORTS = String.join("\n",
             "import dev.netnsguard.*;",
             "import dev.netnsguard.netlink.*;",
+            "import dev.netnsguard.agent.*;",
             "import java.io.*;",
             "import java.net.*;",
             "import java.nio.*;",
