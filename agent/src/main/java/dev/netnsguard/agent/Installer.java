@@ -9,16 +9,8 @@ import dev.netnsguard.agent.advice.SocketConnectAdvice;
 import dev.netnsguard.agent.advice.SocketOpenAdvice;
 import dev.netnsguard.agent.bootstrap.GuardBridge;
 import dev.netnsguard.agent.bootstrap.ViolationKind;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
@@ -29,12 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -56,13 +46,9 @@ final class Installer {
     /** JDK classes the self-test requires to be instrumented. */
     static final List<String> REQUIRED = List.of(NET, DATAGRAM_CHANNEL, INET_ADDRESS, PROCESS_IMPL);
 
-    private static final String NEXUS_DISABLED = net.bytebuddy.dynamic.Nexus.PROPERTY;
-
     private static volatile Instrumentation instrumentation;
     private static volatile Reporter reporter;
-    private static volatile ResettableClassFileTransformer transformer;
-    private static final Set<String> transformed = ConcurrentHashMap.newKeySet();
-    private static final Map<String, Throwable> errors = new ConcurrentHashMap<>();
+    private static volatile GuardTransformer transformer;
 
     private Installer() {}
 
@@ -85,7 +71,8 @@ final class Installer {
     }
 
     static Set<String> transformedTypes() {
-        return Set.copyOf(transformed);
+        GuardTransformer t = transformer;
+        return t == null ? Set.of() : t.transformed();
     }
 
     static synchronized void install(String args, Instrumentation inst, boolean late) {
@@ -110,7 +97,9 @@ final class Installer {
         }
         reporter = new Reporter(settings(config, launch));
         GuardBridge.configure(launch, config.expectAnyOutsideScope(), config.recheckEvery(), reporter);
-        transformer = agentBuilder(anyLoaded(inst)).installOn(inst);
+        transformer = guardTransformer();
+        inst.addTransformer(transformer, true);
+        retransformLoaded(inst);
         connectRuntimes(inst);
         GuardBridge.setMode(modeOf(config));
         Installer.config = config;
@@ -132,11 +121,20 @@ final class Installer {
     }
 
     /**
-     * The self-test runs on its own daemon thread, off the application's startup path (forcing the
-     * instrumentation of the remaining entry points costs a few hundred milliseconds of ByteBuddy
+     * The self-test runs on its own daemon thread, a second after install, off the application's
+     * startup path (forcing the instrumentation of the remaining entry points costs ByteBuddy
      * warm-up). If it fails, the guard says why on stderr and switches itself off.
      */
+    /** The self-test waits this long after install, so it never competes with the application's startup. */
+    static final long SELF_TEST_DELAY_MILLIS = 1000;
+
     private static void runSelfTest() {
+        try {
+            Thread.sleep(SELF_TEST_DELAY_MILLIS);
+        } catch (InterruptedException e) {
+            selfTestStatus = "off";
+            return;
+        }
         String failure;
         try {
             failure = selfTest();
@@ -151,8 +149,14 @@ final class Installer {
         synchronized (Installer.class) {
             GuardBridge.setMode(GuardBridge.OFF);
             if (transformer != null) {
-                transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+                GuardTransformer removed = transformer;
                 transformer = null;
+                instrumentation.removeTransformer(removed);
+                try {
+                    retransform(instrumentation, removed.targets()); // back to the original classes
+                } catch (RuntimeException e) {
+                    // the mode is off anyway
+                }
             }
         }
         System.err.println("netns-guard: self-test failed, the guard is switched off: " + failure);
@@ -193,23 +197,28 @@ final class Installer {
                 Map.of("java.io", Set.of(bridge)), Set.of(), Map.of());
     }
 
-    /** True if one of the classes to instrument is loaded already (attach; or a premain after the JDK used one). */
-    private static boolean anyLoaded(Instrumentation inst) {
-        Set<String> targets = Set.of(NET, DATAGRAM_CHANNEL, INET_ADDRESS, PROCESS_IMPL, ROUTE_SOCKET);
-        for (Class<?> type : inst.getAllLoadedClasses()) {
-            if (targets.contains(type.getName())) {
-                return true;
-            }
-        }
-        return false;
+    /** Retransforms the classes to instrument that are loaded already (attach; or JDK classes used before premain). */
+    private static void retransformLoaded(Instrumentation inst) {
+        retransform(inst, transformer.targets());
     }
 
-    private static AgentBuilder agentBuilder(boolean retransform) {
-        // The shaded ByteBuddy's own switch (its name is relocated, so the application's ByteBuddy is
-        // unaffected): no Nexus, whose set-up touches sun.misc.Unsafe and makes JDK 24+ print warnings.
-        if (System.getProperty(NEXUS_DISABLED) == null) {
-            System.setProperty(NEXUS_DISABLED, "true");
+    private static void retransform(Instrumentation inst, Set<String> names) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : inst.getAllLoadedClasses()) {
+            if (names.contains(type.getName()) && inst.isModifiableClass(type)) {
+                loaded.add(type);
+            }
         }
+        if (!loaded.isEmpty()) {
+            try {
+                inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            } catch (java.lang.instrument.UnmodifiableClassException e) {
+                throw new IllegalStateException("cannot retransform " + loaded + ": " + e, e);
+            }
+        }
+    }
+
+    private static GuardTransformer guardTransformer() {
         ElementMatcher.Junction<MethodDescription> socketOpen = isStatic()
                 .and(named("socket").or(named("serverSocket")))
                 .and(takesArgument(0, named("java.net.ProtocolFamily")))
@@ -234,35 +243,14 @@ final class Installer {
                 .and(takesArguments(5)).and(takesArgument(0, String[].class));
         ElementMatcher.Junction<MethodDescription> netlinkOpen = isStatic().and(named("openOnCurrentThread"))
                 .and(takesArguments(0));
-
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                // Nothing to retransform at a typical premain: skip that machinery on the startup path.
-                .with(retransform ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .with(new Listener())
-                .ignore(none())
-                .type(named(NET)).transform(advice(SocketOpenAdvice.class, socketOpen,
-                        SocketBindAdvice.class, bind, SocketConnectAdvice.class, connect))
-                .type(named(DATAGRAM_CHANNEL)).transform(advice(DatagramSendAdvice.class, send))
-                .type(named(INET_ADDRESS)).transform(advice(DnsLookupAdvice.class, lookup.or(reverse)))
-                .type(named(PROCESS_IMPL)).transform(advice(ProcessStartAdvice.class, processStart))
-                .type(named(ROUTE_SOCKET)).transform(advice(NetlinkOpenAdvice.class, netlinkOpen));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static AgentBuilder.Transformer advice(Object... adviceAndMatchers) {
-        return (DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader, JavaModule module,
-                java.security.ProtectionDomain domain) -> {
-            DynamicType.Builder<?> b = builder;
-            for (int i = 0; i < adviceAndMatchers.length; i += 2) {
-                b = b.visit(Advice.to((Class<?>) adviceAndMatchers[i])
-                        .on((ElementMatcher<? super MethodDescription>) adviceAndMatchers[i + 1]));
-            }
-            return b;
-        };
+        return new GuardTransformer()
+                .advise(NET, SocketOpenAdvice.class, socketOpen)
+                .advise(NET, SocketBindAdvice.class, bind)
+                .advise(NET, SocketConnectAdvice.class, connect)
+                .advise(DATAGRAM_CHANNEL, DatagramSendAdvice.class, send)
+                .advise(INET_ADDRESS, DnsLookupAdvice.class, lookup.or(reverse))
+                .advise(PROCESS_IMPL, ProcessStartAdvice.class, processStart)
+                .advise(ROUTE_SOCKET, NetlinkOpenAdvice.class, netlinkOpen);
     }
 
     /** Hands the scope state of every runtime already loaded (by any class loader) to the bridge. */
@@ -301,28 +289,15 @@ final class Installer {
         if (hits[ViolationKind.DNS_LOOKUP.ordinal()] == 0) {
             problems.add("the name lookup hook did not fire");
         }
+        GuardTransformer t = transformer;
+        Set<String> done = t == null ? Set.of() : t.transformed();
+        Map<String, Throwable> errors = t == null ? Map.of() : t.errors();
         for (String type : REQUIRED) {
-            if (!transformed.contains(type)) {
+            if (!done.contains(type)) {
                 Throwable error = errors.get(type);
                 problems.add(type + " was not instrumented" + (error == null ? "" : ": " + error));
             }
         }
         return problems.isEmpty() ? null : String.join("; ", problems);
-    }
-
-    private static final class Listener extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                DynamicType dynamicType) {
-            transformed.add(type.getName());
-        }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            errors.put(typeName, error);
-            if (typeName.equals(ROUTE_SOCKET)) {
-                System.err.println("netns-guard: cannot instrument " + typeName + ": " + error);
-            }
-        }
     }
 }

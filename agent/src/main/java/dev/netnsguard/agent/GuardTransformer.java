@@ -1,0 +1,89 @@
+package dev.netnsguard.agent;
+
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Inlines advice into the named classes, and touches no other class. A plain
+ * {@link ClassFileTransformer} around ByteBuddy's {@code decorate} (visitors only: no method,
+ * field or initializer is added, so retransformation never changes a class's shape). Lighter at
+ * startup than ByteBuddy's AgentBuilder, which generates a transformer class of its own on JDK 9+.
+ */
+final class GuardTransformer implements ClassFileTransformer {
+    private final Map<String, List<AsmVisitorWrapper>> byInternalName = new LinkedHashMap<>();
+    private final ByteBuddy byteBuddy = new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE);
+    private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Throwable> errors = new ConcurrentHashMap<>();
+
+    /** Inlines {@code advice} into the methods of class {@code className} that {@code methods} matches. */
+    GuardTransformer advise(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        byInternalName.computeIfAbsent(className.replace('.', '/'), k -> new ArrayList<>())
+                .add(Advice.to(advice).on(methods));
+        return this;
+    }
+
+    /** The binary names of the classes this transformer instruments. */
+    Set<String> targets() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String internal : byInternalName.keySet()) {
+            names.add(internal.replace('/', '.'));
+        }
+        return names;
+    }
+
+    Set<String> transformed() {
+        return Set.copyOf(transformed);
+    }
+
+    Map<String, Throwable> errors() {
+        return Map.copyOf(errors);
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+            ProtectionDomain domain, byte[] classfile) {
+        if (internalName == null) {
+            return null;
+        }
+        List<AsmVisitorWrapper> wrappers = byInternalName.get(internalName);
+        if (wrappers == null) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        try {
+            ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classfile),
+                    loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+            TypeDescription type = TypePool.Default.WithLazyResolution.of(locator).describe(name).resolve();
+            DynamicType.Builder<?> builder = byteBuddy.decorate(type, locator);
+            for (AsmVisitorWrapper wrapper : wrappers) {
+                builder = builder.visit(wrapper);
+            }
+            byte[] bytes = builder.make().getBytes();
+            transformed.add(name);
+            return bytes;
+        } catch (Throwable e) {
+            errors.put(name, e);
+            return null;
+        }
+    }
+}
