@@ -115,6 +115,17 @@ class EntryPointsIT {
     }
 
     @Test
+    void virtualThreadStartedInsideAScopeIsReported() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ForkedJvm.FEATURE >= 21, "virtual threads need JDK 21+");
+        ForkedJvm.Result r = ForkedJvm.withAgent("log=none").jvmArg("-Djdk.virtualThreadScheduler.parallelism=1")
+                .run("virtual-in-scope").ok();
+        assertEquals(1, r.count("SOCKET_OPEN"), r.toString());
+        assertEquals("true", r.get("first.virtual"), r.toString());
+        assertEquals(r.get("ns.inode"), r.get("first.expected"), r.toString());
+        assertEquals(r.get("launch.inode"), r.get("first.actual"), r.toString());
+    }
+
+    @Test
     void runtimeApiTourIsSilentInStrictMode() throws Exception {
         ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").run("runtime-tour").ok();
         assertEquals("x", r.get("echo"), r.toString());

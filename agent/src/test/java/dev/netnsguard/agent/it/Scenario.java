@@ -56,6 +56,7 @@ public final class Scenario {
                 break;
             case "coexist": coexist(); break;
             case "native-switch": withNamespace(Scenario::nativeSwitch); break;
+            case "virtual-in-scope": withNamespace(Scenario::virtualInScope); break;
             case "plain": plain(); break;
             case "attach-target": withNamespace(Scenario::attachTarget); break;
             case "threads-target": withNamespace(Scenario::threadsTarget); break;
@@ -366,6 +367,38 @@ public final class Scenario {
         result("generated", generated.getName());
         result("secondAgent", net.bytebuddy.agent.Installer.getInstrumentation() != null);
         withNamespace(Scenario::misuse);
+    }
+
+    /**
+     * A virtual thread started inside a call body inherits the scope (it expects the namespace) but
+     * runs on a carrier in the launch namespace: its socket is born in the wrong place (JDK 21+).
+     */
+    static void virtualInScope(NetNS ns) throws Throwable {
+        Object builder;
+        try {
+            builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        } catch (NoSuchMethodException beforeJava21) {
+            result("virtual", "unsupported");
+            return;
+        }
+        java.lang.reflect.Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+        // The carrier must exist before the scope: a carrier created lazily from inside the body would
+        // be born in the namespace (the stray-carrier trap), and the socket would land there.
+        ((Thread) start.invoke(builder, (Runnable) () -> { })).join();
+        ns.run(host -> {
+            Thread virtual = (Thread) start.invoke(builder, (Runnable) () -> attempt("virtual-socket", () -> {
+                SocketChannel.open().close();
+                return null;
+            }));
+            virtual.join();
+        });
+        counts();
+        Violation first = NetnsGuard.recentViolations().get(0);
+        result("first.virtual", first.virtual());
+        result("first.expected", first.expected());
+        result("first.actual", first.actual());
+        result("ns.inode", ns.inode());
+        result("launch.inode", NetNS.launch().inode());
     }
 
     // ------------------------------------------------------------------ attach, threads, programmatic
