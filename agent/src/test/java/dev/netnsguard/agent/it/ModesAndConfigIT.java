@@ -46,6 +46,8 @@ class ModesAndConfigIT {
         assertEquals("mode=report,report-file=,log=stderr,expect-outside-scope=launch,allow=,recheck-every=1000,"
                 + "self-test=on", r.get("config"));
         assertEquals("passed", r.get("selfTest"));
+        assertEquals(String.valueOf(ForkedJvm.FEATURE >= 21), r.get("carrierLocal"),
+                "the per-thread cache is a CarrierThreadLocal where virtual threads exist");
         assertEquals("", r.stderr().strip());
     }
 

@@ -53,6 +53,9 @@ public final class Scenario {
                     Thread.sleep(10);
                 }
                 result("selfTest", NetnsGuard.selfTest());
+                if (NetnsGuard.isInstalled()) {
+                    result("carrierLocal", dev.netnsguard.agent.bootstrap.GuardBridge.carrierLocal());
+                }
                 break;
             case "coexist": coexist(); break;
             case "native-switch": withNamespace(Scenario::nativeSwitch); break;
