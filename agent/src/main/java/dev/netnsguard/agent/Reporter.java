@@ -72,7 +72,7 @@ final class Reporter implements ViolationSink {
         if (allowed(stack, s.allow())) {
             return null;
         }
-        Map<Long, String> names = NamespaceNames.read();
+        Map<Long, String> names = namespaceNames();
         String expectedName = names.get(expected);
         if (expectedName == null && expectedLabel != null && !expectedLabel.startsWith("net:[")) {
             expectedName = expectedLabel;
@@ -239,16 +239,43 @@ final class Reporter implements ViolationSink {
         stderr.println(line);
     }
 
+    private Writer reportWriter;
+    private Path reportWriterPath;
+
+    /** Appends one line; the file stays open (reopened if the configured path changes), flushed per line. */
     private void append(Path file, String json) {
         synchronized (this) {
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-                out.write(json);
-                out.write('\n');
+            try {
+                if (reportWriter == null || !file.equals(reportWriterPath)) {
+                    if (reportWriter != null) {
+                        reportWriter.close();
+                    }
+                    reportWriter = null;
+                    reportWriter = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                    reportWriterPath = file;
+                }
+                reportWriter.write(json);
+                reportWriter.write('\n');
+                reportWriter.flush();
             } catch (IOException e) {
+                reportWriter = null;
                 internalError(e);
             }
         }
+    }
+
+    private volatile Map<Long, String> names = Map.of();
+    private volatile long namesReadAt;
+
+    /** Named namespaces by inode, re-read at most once a second (violation storms stay cheap). */
+    private Map<Long, String> namespaceNames() {
+        long now = System.nanoTime();
+        if (namesReadAt == 0 || now - namesReadAt > 1_000_000_000L) {
+            names = NamespaceNames.read();
+            namesReadAt = now;
+        }
+        return names;
     }
 
     private void emitJfr(Violation v) {
