@@ -24,21 +24,27 @@ public final class Demo {
 
     private final Terminal terminal;
     private final boolean keep;
+    private final boolean strict;
     private int failures;
 
-    Demo(Terminal terminal, boolean keep) {
+    Demo(Terminal terminal, boolean keep, boolean strict) {
         this.terminal = terminal;
         this.keep = keep;
+        this.strict = strict;
     }
 
     public static void main(String[] args) throws Exception {
         Terminal terminal = new Terminal(System.out);
         boolean keep = false;
         boolean trace = false;
+        boolean strict = false;
         for (String arg : args) {
             switch (arg) {
                 case "--keep":
                     keep = true;
+                    break;
+                case "--strict":
+                    strict = true;
                     break;
                 case "--trace":
                     trace = true;
@@ -59,7 +65,7 @@ public final class Demo {
         }
         int exit;
         try {
-            exit = new Demo(terminal, keep).run();
+            exit = new Demo(terminal, keep, strict).run();
         } catch (Exception e) {
             System.err.println("netns-guard demo: failed: " + e + (trace ? "" : " (--trace shows where)"));
             if (trace) {
@@ -71,7 +77,8 @@ public final class Demo {
     }
 
     private static void usage(Terminal terminal) {
-        terminal.line("usage: demo/run.sh [--keep] [--trace] [--help]");
+        terminal.line("usage: demo/run.sh [--strict] [--keep] [--trace] [--help]");
+        terminal.line("  --strict the guard throws at each classic bug instead of reporting it");
         terminal.line("  --keep   leave the demo's namespaces (" + Topology.PREFIX + "*) for inspection with `ip netns`");
         terminal.line("  --trace  print stack traces of errors");
         terminal.line("  --help   this text");
@@ -149,6 +156,30 @@ public final class Demo {
                 fail("from the JVM's namespace: connect " + where, "connected: not isolated");
             } catch (ConnectException refused) {
                 terminal.ok("from the JVM's namespace: connect " + where, "refused: blue's loopback is blue's");
+            }
+            classicBugs(network);
+        }
+    }
+
+    private void classicBugs(Topology network) throws Exception {
+        if (!GuardWatch.agentAttached()) {
+            terminal.section("the classic bugs");
+            terminal.note("skipped: the agent is not attached (demo/run.sh attaches it with -javaagent)");
+            return;
+        }
+        GuardWatch guard = new GuardWatch(terminal, strict);
+        guard.configure();
+        terminal.section("the classic bugs, under the agent in " + (strict ? "strict" : "report") + " mode");
+        List<GuardWatch.Outcome> outcomes = new java.util.ArrayList<>();
+        for (Bug bug : ClassicBugs.all()) {
+            outcomes.add(guard.watch(bug, network));
+        }
+        terminal.section("summary");
+        terminal.row("bug", "the guard", strict ? "strict mode" : "report mode");
+        for (GuardWatch.Outcome outcome : outcomes) {
+            terminal.row(outcome.bug.label(), outcome.bug.expectedKind(), outcome.verdict);
+            if (!outcome.caught) {
+                failures++;
             }
         }
     }

@@ -45,6 +45,16 @@ final class Terminal {
         step(label, style("31", "FAILED") + "  " + result);
     }
 
+    /** A row of the summary table. */
+    void row(String first, String second, String third) {
+        out.printf("  %-50s %-15s %s%n", first, second, third);
+    }
+
+    /** An indented detail line under a step: {@code what: ...}. */
+    void detail(String key, String value) {
+        out.printf("      %-9s %s%n", key, style("2", value));
+    }
+
     void note(String text) {
         out.println("  " + style("2", text));
     }

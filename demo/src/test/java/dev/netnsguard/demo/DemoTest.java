@@ -16,7 +16,7 @@ class DemoTest {
     @Test
     void theDemoReachesTheServiceTheRightWaysOnlyAndCleansUp() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int exit = new Demo(new Terminal(new PrintStream(captured, true, StandardCharsets.UTF_8)), false).run();
+        int exit = new Demo(new Terminal(new PrintStream(captured, true, StandardCharsets.UTF_8)), false, false).run();
         String output = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, output);
         assertEquals(3, output.split("ok  \"hello from ngdemo-blue\"", -1).length - 1,
@@ -31,7 +31,7 @@ class DemoTest {
     void aLeftoverFromAnInterruptedRunIsRemovedFirst() throws Exception {
         NetNS.createNamed(Topology.RED).close();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int exit = new Demo(new Terminal(new PrintStream(captured, true, StandardCharsets.UTF_8)), false).run();
+        int exit = new Demo(new Terminal(new PrintStream(captured, true, StandardCharsets.UTF_8)), false, false).run();
         String output = captured.toString(StandardCharsets.UTF_8);
         assertEquals(0, exit, output);
         assertTrue(output.contains("removed " + Topology.RED + ", left by an earlier interrupted run"), output);
