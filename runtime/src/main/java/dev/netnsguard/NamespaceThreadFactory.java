@@ -42,7 +42,7 @@ final class NamespaceThreadFactory implements ThreadFactory {
             } finally {
                 NamespaceEntry.leave();
             }
-        }, "netns-" + ns.label() + "-thread-" + serial.incrementAndGet());
+        }, ns.threadNamePrefix("thread-") + serial.incrementAndGet());
         UNSTARTED.register(thread, entryFd::release);
         return thread;
     }

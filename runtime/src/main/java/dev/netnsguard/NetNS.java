@@ -450,9 +450,17 @@ public final class NetNS implements AutoCloseable {
         return name != null ? name + " " + id : path != null ? path + " " + id : id;
     }
 
-    /** How scopes and thread names refer to this namespace: its name, else {@code net:[inode]}. */
+    /** How scopes and messages refer to this namespace: its name, else {@code net:[inode]}. */
     String label() {
         return label;
+    }
+
+    /**
+     * The start of the names of threads that live in this namespace: {@code netns-blue-call-} or
+     * {@code netns-4026532177-thread-}, so thread dumps show where each thread is.
+     */
+    String threadNamePrefix(String role) {
+        return "netns-" + (name != null ? name : Long.toString(inode)) + "-" + role;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -513,7 +521,8 @@ public final class NetNS implements AutoCloseable {
                 threads = resources.threads;
                 if (threads == null) {
                     NetNS view = hostView();
-                    threads = new NamespaceThreads(resources.fd(), inode, label(), () -> Hosts.entered(view));
+                    threads = new NamespaceThreads(resources.fd(), inode, label, threadNamePrefix("call-"),
+                            () -> Hosts.entered(view));
                     resources.threads = threads;
                 }
             }

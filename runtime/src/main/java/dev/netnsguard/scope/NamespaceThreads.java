@@ -32,6 +32,7 @@ public final class NamespaceThreads {
     private final int fd;
     private final long inode;
     private final String label;
+    private final String threadNamePrefix;
     private final Runnable onEntered;
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
@@ -42,13 +43,15 @@ public final class NamespaceThreads {
      * @param fd    the namespace fd; each thread entering it takes its own duplicate, so the caller
      *              may close {@code fd} after {@link #shutdown()}
      * @param inode the namespace's inode, verified by every thread after it enters
-     * @param label how thread names and errors name the namespace
+     * @param label how scopes and errors name the namespace
+     * @param threadNamePrefix the start of each thread's name, such as {@code netns-blue-}
      * @param onEntered run by each thread once it is inside the namespace
      */
-    public NamespaceThreads(int fd, long inode, String label, Runnable onEntered) {
+    public NamespaceThreads(int fd, long inode, String label, String threadNamePrefix, Runnable onEntered) {
         this.fd = fd;
         this.inode = inode;
         this.label = label;
+        this.threadNamePrefix = threadNamePrefix;
         this.onEntered = onEntered;
     }
 
@@ -103,7 +106,7 @@ public final class NamespaceThreads {
             this.first = first;
             this.entryFd = entryFd;
             // Not inheriting thread locals: the thread serves every caller, not the one that started it.
-            this.thread = new Thread(null, this, "netns-" + label + "-" + serial.incrementAndGet(), 0, false);
+            this.thread = new Thread(null, this, threadNamePrefix + serial.incrementAndGet(), 0, false);
             this.thread.setDaemon(true);
         }
 
