@@ -14,8 +14,8 @@ import java.util.function.Function;
  * environment variables {@code NETNSGUARD_<KEY>}, then the defaults of {@link Option}.
  *
  * <p>Agent arguments are {@code key=value} pairs separated by commas. Because {@code allow} itself
- * takes a list, a comma-separated piece without {@code =} continues the previous value
- * ({@code allow=a.B,c.D} allows both). Unknown keys, in the arguments or as {@code netnsguard.*}
+ * takes a list (and {@code propagate}), a comma-separated piece without {@code =} continues the previous
+ * value ({@code allow=a.B,c.D} allows both). Unknown keys, in the arguments or as {@code netnsguard.*}
  * system properties or {@code NETNSGUARD_*} environment variables, are errors.
  */
 public final class Config {
@@ -90,7 +90,7 @@ public final class Config {
             }
             int eq = piece.indexOf('=');
             if (eq < 0) {
-                if (last == Option.ALLOW) {
+                if (last == Option.ALLOW || last == Option.PROPAGATE) {
                     args.put(last, args.get(last) + ";" + piece.trim());
                     continue;
                 }
@@ -148,6 +148,28 @@ public final class Config {
 
     public boolean selfTest() {
         return "on".equals(get(Option.SELF_TEST));
+    }
+
+    /** {@code all}, {@code none}, or executor class patterns. */
+    public int propagationPolicy() {
+        String v = get(Option.PROPAGATE);
+        return v.equals("all") ? dev.netnsguard.agent.bootstrap.Propagation.ALL
+                : v.equals("none") ? dev.netnsguard.agent.bootstrap.Propagation.NONE
+                : dev.netnsguard.agent.bootstrap.Propagation.SOME;
+    }
+
+    /** The executor class patterns of {@code propagate} (empty for all and none). */
+    public List<String> propagationPatterns() {
+        if (propagationPolicy() != dev.netnsguard.agent.bootstrap.Propagation.SOME) {
+            return List.of();
+        }
+        List<String> patterns = new ArrayList<>();
+        for (String p : get(Option.PROPAGATE).split("[;,]")) {
+            if (!p.isBlank()) {
+                patterns.add(p.trim());
+            }
+        }
+        return Collections.unmodifiableList(patterns);
     }
 
     /** The allow patterns, split on commas and semicolons. */

@@ -2,12 +2,22 @@ package dev.netnsguard.agent;
 
 import dev.netnsguard.agent.advice.DatagramSendAdvice;
 import dev.netnsguard.agent.advice.DnsLookupAdvice;
+import dev.netnsguard.agent.advice.ExecuteAdvice;
+import dev.netnsguard.agent.advice.ForkAdvice;
+import dev.netnsguard.agent.advice.ForkJoinSubmitAdvice;
+import dev.netnsguard.agent.advice.ForkJoinWorkerStartAdvice;
+import dev.netnsguard.agent.advice.RecordTaskAdvice;
+import dev.netnsguard.agent.advice.RemoveAdvice;
+import dev.netnsguard.agent.advice.RunRecordedAdvice;
+import dev.netnsguard.agent.advice.ShutdownNowAdvice;
+import dev.netnsguard.agent.advice.WorkerStartAdvice;
 import dev.netnsguard.agent.advice.NetlinkOpenAdvice;
 import dev.netnsguard.agent.advice.ProcessStartAdvice;
 import dev.netnsguard.agent.advice.SocketBindAdvice;
 import dev.netnsguard.agent.advice.SocketConnectAdvice;
 import dev.netnsguard.agent.advice.SocketOpenAdvice;
 import dev.netnsguard.agent.bootstrap.GuardBridge;
+import dev.netnsguard.agent.bootstrap.Propagation;
 import dev.netnsguard.agent.bootstrap.ViolationKind;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -97,7 +107,8 @@ final class Installer {
         }
         reporter = new Reporter(settings(config, launch));
         GuardBridge.configure(launch, config.expectAnyOutsideScope(), config.recheckEvery(), reporter);
-        transformer = guardTransformer();
+        Propagation.configure(config.propagationPolicy(), config.propagationPatterns().toArray(new String[0]));
+        transformer = guardTransformer(config.propagationPolicy() != Propagation.NONE);
         inst.addTransformer(transformer, true);
         retransformLoaded(inst);
         connectRuntimes(inst);
@@ -166,6 +177,7 @@ final class Installer {
         Reporter.Settings old = reporter.settings();
         reporter.reconfigure(settings(config, old.launch()));
         GuardBridge.configure(old.launch(), config.expectAnyOutsideScope(), config.recheckEvery(), reporter);
+        Propagation.configure(config.propagationPolicy(), config.propagationPatterns().toArray(new String[0]));
         GuardBridge.setMode(modeOf(config));
     }
 
@@ -218,7 +230,36 @@ final class Installer {
         }
     }
 
-    private static GuardTransformer guardTransformer() {
+    private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
+    private static final String STPE = "java.util.concurrent.ScheduledThreadPoolExecutor";
+    private static final String SCHEDULED_TASK = "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask";
+    private static final String FJP = "java.util.concurrent.ForkJoinPool";
+    private static final String FJT = "java.util.concurrent.ForkJoinTask";
+    private static final String FJ_WORKER = "java.util.concurrent.ForkJoinWorkerThread";
+
+    /** Context propagation: executors carry the submitter's scope (see {@link Propagation}). */
+    private static GuardTransformer propagation(GuardTransformer t) {
+        return t
+                .advise(TPE, ExecuteAdvice.class, named("execute").and(takesArguments(1))
+                        .and(takesArgument(0, Runnable.class)))
+                .advise(TPE, RemoveAdvice.class, named("remove").and(takesArguments(1))
+                        .and(takesArgument(0, Runnable.class)))
+                .advise(TPE, ShutdownNowAdvice.class, named("shutdownNow").and(takesArguments(0)))
+                .advise(TPE, WorkerStartAdvice.class, named("runWorker").and(takesArguments(1)))
+                .advise(STPE, RecordTaskAdvice.class, named("delayedExecute").and(takesArguments(1)))
+                .advise(SCHEDULED_TASK, RunRecordedAdvice.class, named("run").and(takesArguments(0)))
+                // 17: private externalSubmit(ForkJoinTask); 25: poolSubmit(boolean, ForkJoinTask), externalSubmit(ForkJoinTask)
+                .advise(FJP, ForkJoinSubmitAdvice.First.class, named("externalSubmit").and(takesArguments(1))
+                        .and(takesArgument(0, named(FJT))))
+                .advise(FJP, ForkJoinSubmitAdvice.Second.class, named("poolSubmit").and(takesArguments(2))
+                        .and(takesArgument(1, named(FJT))))
+                .advise(FJT, ForkAdvice.class, named("fork").and(takesArguments(0)))
+                // 17: int doExec(); 25: void doExec()
+                .advise(FJT, RunRecordedAdvice.class, named("doExec").and(takesArguments(0)))
+                .advise(FJ_WORKER, ForkJoinWorkerStartAdvice.class, named("run").and(takesArguments(0)));
+    }
+
+    private static GuardTransformer guardTransformer(boolean propagate) {
         ElementMatcher.Junction<MethodDescription> socketOpen = isStatic()
                 .and(named("socket").or(named("serverSocket")))
                 .and(takesArgument(0, named("java.net.ProtocolFamily")))
@@ -243,7 +284,11 @@ final class Installer {
                 .and(takesArguments(5)).and(takesArgument(0, String[].class));
         ElementMatcher.Junction<MethodDescription> netlinkOpen = isStatic().and(named("openOnCurrentThread"))
                 .and(takesArguments(0));
-        return new GuardTransformer()
+        GuardTransformer t = new GuardTransformer();
+        if (propagate) {
+            t = propagation(t);
+        }
+        return t
                 .advise(NET, SocketOpenAdvice.class, socketOpen)
                 .advise(NET, SocketBindAdvice.class, bind)
                 .advise(NET, SocketConnectAdvice.class, connect)

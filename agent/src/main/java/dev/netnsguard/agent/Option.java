@@ -22,7 +22,10 @@ public enum Option {
     RECHECK_EVERY("recheck-every", "1000", List.of(),
             "re-read /proc/thread-self/ns/net every N checks per thread to catch native setns (0: never)"),
     SELF_TEST("self-test", "on", List.of("on", "off"),
-            "prove at install that the hooks fire");
+            "prove at install that the hooks fire"),
+    PROPAGATE("propagate", "all", List.of(),
+            "which executors carry the submitter's scope to their tasks: all, none, or executor class patterns"
+                    + " (a trailing * matches a prefix; a subclass matches its superclass's pattern) separated by ; or ,");
 
     private final String key;
     private final String defaultValue;
@@ -83,6 +86,20 @@ public enum Option {
                         + "); allowed values: " + String.join(", ", allowed));
             }
             return lower;
+        }
+        if (this == PROPAGATE) {
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (lower.equals("all") || lower.equals("none")) {
+                return lower;
+            }
+            for (String p : v.split("[;,]")) {
+                String name = p.trim();
+                if (!name.isEmpty() && !name.matches("[\\p{javaJavaIdentifierPart}.$]+\\*?")) {
+                    throw new ConfigException("netns-guard: bad value '" + value + "' for " + key + " (from " + source
+                            + "); allowed values: all, none, or executor class names (a trailing * matches a prefix)");
+                }
+            }
+            return v;
         }
         if (this == RECHECK_EVERY) {
             try {

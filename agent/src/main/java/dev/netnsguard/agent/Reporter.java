@@ -79,7 +79,8 @@ final class Reporter implements ViolationSink {
         }
         Thread thread = Thread.currentThread();
         Violation v = new Violation(kind.name(), expected, actual, expectedName, names.get(actual),
-                thread.getName(), isVirtual(thread), detail == null ? null : describe(detail), stack, Instant.now());
+                thread.getName(), isVirtual(thread), detail == null ? null : describe(detail), stack, Instant.now(),
+                submittedFrom());
         counts.incrementAndGet(kind.ordinal());
         synchronized (recent) {
             if (recent.size() == RECENT) {
@@ -117,6 +118,25 @@ final class Reporter implements ViolationSink {
         return lastInternalError;
     }
 
+    /** Where the task running on this thread was submitted from inside a scope, or null. */
+    private static List<String> submittedFrom() {
+        StackTraceElement[] frames = dev.netnsguard.agent.bootstrap.Propagation.submittedFrom();
+        if (frames == null) {
+            return null;
+        }
+        List<String> list = new ArrayList<>();
+        for (StackTraceElement frame : frames) {
+            if (list.isEmpty() && isGuardFrame(frame.getClassName())) {
+                continue;
+            }
+            if (list.size() == MAX_FRAMES) {
+                break;
+            }
+            list.add(frame.toString());
+        }
+        return List.copyOf(list);
+    }
+
     private static String describe(Object detail) {
         if (detail instanceof String[]) {
             String[] command = (String[]) detail;
@@ -140,6 +160,10 @@ final class Reporter implements ViolationSink {
         String site = site(v.stack());
         if (site != null) {
             m.append(", at ").append(site);
+        }
+        if (v.submittedFrom() != null) {
+            String submitted = site(v.submittedFrom());
+            m.append("; in a task submitted from inside the scope").append(submitted == null ? "" : " at " + submitted);
         }
         m.append(". Fix: ").append(kind.fix())
                 .append(", or allow the caller with allow=<class>[#method].");

@@ -17,9 +17,17 @@ import java.util.List;
  * @param detail       what was operated on (host name, command, address), or null
  * @param stack        frames, innermost first
  * @param time         when
+ * @param submittedFrom where the task that did it was submitted from inside a scope (frames, innermost
+ *                     first), or null when the thread was not running work carried from a scope
  */
 public record Violation(String kind, long expected, long actual, String expectedName, String actualName,
-        String thread, boolean virtual, String detail, List<String> stack, Instant time) {
+        String thread, boolean virtual, String detail, List<String> stack, Instant time, List<String> submittedFrom) {
+
+    /** A violation that did not happen in work carried from a scope. */
+    public Violation(String kind, long expected, long actual, String expectedName, String actualName,
+            String thread, boolean virtual, String detail, List<String> stack, Instant time) {
+        this(kind, expected, actual, expectedName, actualName, thread, virtual, detail, stack, time, null);
+    }
 
     /** The report as one line of JSON. */
     public String toJson() {
@@ -45,7 +53,18 @@ public record Violation(String kind, long expected, long actual, String expected
             }
             json.append(quote(stack.get(i)));
         }
-        json.append("],\"time\":").append(quote(time.toString())).append('}');
+        json.append(']');
+        if (submittedFrom != null) {
+            json.append(",\"submittedFrom\":[");
+            for (int i = 0; i < submittedFrom.size(); i++) {
+                if (i > 0) {
+                    json.append(',');
+                }
+                json.append(quote(submittedFrom.get(i)));
+            }
+            json.append(']');
+        }
+        json.append(",\"time\":").append(quote(time.toString())).append('}');
         return json.toString();
     }
 

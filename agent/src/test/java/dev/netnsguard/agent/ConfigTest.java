@@ -68,13 +68,25 @@ class ConfigTest {
     }
 
     @Test
+    void propagateTakesAllNoneOrExecutorPatterns() {
+        assertEquals("all", load(null, Map.of(), Map.of()).get(Option.PROPAGATE));
+        assertEquals(List.of(), load("propagate=none", Map.of(), Map.of()).propagationPatterns());
+        Config some = load("propagate=com.acme.Pool,java.util.concurrent.ForkJoin*,mode=strict", Map.of(), Map.of());
+        assertEquals(List.of("com.acme.Pool", "java.util.concurrent.ForkJoin*"), some.propagationPatterns());
+        assertEquals("strict", some.mode());
+        ConfigException bad = assertThrows(ConfigException.class, () -> load("propagate=a b", Map.of(), Map.of()));
+        assertTrue(bad.getMessage().contains("for propagate"), bad.getMessage());
+    }
+
+    @Test
     void oneNamingSchemeForEveryKey() {
         for (Option option : Option.values()) {
             assertEquals("netnsguard." + option.key(), option.systemProperty());
             assertEquals(option, Option.of(option.key()));
             assertTrue(option.environmentVariable().matches("NETNSGUARD_[A-Z_]+"), option.environmentVariable());
         }
-        assertEquals(Set.of("mode", "report-file", "log", "expect-outside-scope", "allow", "recheck-every", "self-test"),
+        assertEquals(Set.of("mode", "report-file", "log", "expect-outside-scope", "allow", "recheck-every", "self-test",
+                "propagate"),
                 Set.copyOf(List.of(Config.knownKeys().split(", "))));
     }
 }

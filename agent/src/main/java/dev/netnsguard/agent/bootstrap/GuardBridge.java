@@ -44,7 +44,7 @@ public final class GuardBridge {
 
     private static volatile LongSupplier[] expectedSuppliers = new LongSupplier[0];
     private static volatile Supplier<?>[] captures = new Supplier<?>[0];
-    /** Kept per runtime for carrying scopes along with work (context propagation); not used yet. */
+    /** Per runtime, for carrying scopes along with work (context propagation, {@link Propagation}). */
     private static volatile UnaryOperator<?>[] swaps = new UnaryOperator<?>[0];
     private static volatile ToLongFunction<?>[] inodesOf = new ToLongFunction<?>[0];
     /**
@@ -115,6 +115,14 @@ public final class GuardBridge {
         return SELF_TEST_HITS.clone();
     }
 
+    static Supplier<?>[] captures() {
+        return captures;
+    }
+
+    static UnaryOperator<?>[] swaps() {
+        return swaps;
+    }
+
     /** How many runtimes (class loaders) connected their scope state. */
     public static int connectedRuntimes() {
         return expectedSuppliers.length;
@@ -126,7 +134,7 @@ public final class GuardBridge {
      * Called by the runtime's {@code GuardLink.connect()} (reflectively; JDK types only). Returns the
      * listener the runtime calls right after it moved the calling thread into namespace {@code inode}.
      * Several runtimes (class loaders) may connect; a thread expects the first non-zero answer.
-     * {@code swap} and {@code inodeOf} are kept, index for index, for context propagation (not used yet).
+     * {@code capture} and {@code swap} are kept, index for index, for context propagation ({@link Propagation}).
      */
     public static synchronized LongConsumer connectScopes(LongSupplier expectedInode, Supplier<Object> capture,
             UnaryOperator<Object> swap, ToLongFunction<Object> inodeOf) {

@@ -1,0 +1,320 @@
+package dev.netnsguard.agent.it;
+
+import dev.netnsguard.NetNS;
+import dev.netnsguard.agent.NetnsGuard;
+import dev.netnsguard.agent.Violation;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static dev.netnsguard.agent.it.Scenario.result;
+import static dev.netnsguard.agent.it.Scenario.withNamespace;
+
+/**
+ * The traps of work and threads that leave a scope, for real in a forked JVM:
+ * {@code TrapScenario <name>}. Prints {@code RESULT case.<name>=<violations during the case>} and,
+ * for the last violation of a case, where it was submitted from.
+ */
+public final class TrapScenario {
+    private TrapScenario() {}
+
+    public static void main(String[] args) throws Throwable {
+        switch (args[0]) {
+            case "propagation": withNamespace(TrapScenario::propagation); break;
+            case "propagation-correct": withNamespace(TrapScenario::propagationCorrect); break;
+            default: throw new IllegalArgumentException(args[0]);
+        }
+        Scenario.counts();
+        result("done", "true");
+    }
+
+    interface Case {
+        void run() throws Throwable;
+    }
+
+    /** Runs one case and records how many violations it caused, and the last one's stacks. */
+    static void measure(String name, Case body) {
+        long before = NetnsGuard.violations();
+        try {
+            body.run();
+        } catch (Throwable t) {
+            result("failed." + name, t.toString().replace('\n', ' '));
+        }
+        long after = NetnsGuard.violations();
+        result("case." + name, after - before);
+        if (after > before) {
+            List<Violation> recent = NetnsGuard.recentViolations();
+            Violation last = recent.get(recent.size() - 1);
+            result("kind." + name, last.kind());
+            result("expected." + name, last.expected());
+            result("actual." + name, last.actual());
+            result("submittedFrom." + name, last.submittedFrom() == null ? "none"
+                    : String.join("|", last.submittedFrom()));
+            result("stack." + name, String.join("|", last.stack()));
+        }
+    }
+
+    static Void openSocket() throws Exception {
+        SocketChannel.open().close();
+        return null;
+    }
+
+    static Runnable socketTask() {
+        return () -> {
+            try {
+                openSocket();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        };
+    }
+
+    /** Makes a pool's threads exist now, outside any scope: they are born in the launch namespace. */
+    static void warm(ExecutorService pool, int threads) throws Exception {
+        CountDownLatch all = new CountDownLatch(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            futures.add(pool.submit(() -> {
+                all.countDown();
+                all.await();
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+    }
+
+    /** Tasks handed to executors from inside ns.run: each opens a socket on a launch-namespace worker. */
+    static void propagation(NetNS ns) throws Throwable {
+        result("ns.inode", ns.inode());
+        result("launch.inode", NetNS.launch().inode());
+        ExecutorService tpe = Executors.newFixedThreadPool(1);
+        ScheduledExecutorService stpe = Executors.newScheduledThreadPool(1);
+        ForkJoinPool fjp = new ForkJoinPool(2);
+        try {
+            warm(tpe, 1);
+            warm(stpe, 1);
+            warm(fjp, 2);
+            warm(ForkJoinPool.commonPool(), ForkJoinPool.getCommonPoolParallelism());
+            result("commonParallelism", ForkJoinPool.getCommonPoolParallelism());
+
+            measure("tpe-execute", () -> ns.run(host -> {
+                CountDownLatch done = new CountDownLatch(1);
+                tpe.execute(() -> {
+                    try {
+                        openSocket();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    } finally {
+                        done.countDown();
+                    }
+                });
+                done.await();
+            }));
+            measure("tpe-submit", () -> ns.run(host -> tpe.submit(TrapScenario::openSocket).get()));
+            measure("tpe-invokeAll", () -> ns.run(host -> {
+                for (Future<Void> f : tpe.invokeAll(List.<Callable<Void>>of(TrapScenario::openSocket, TrapScenario::openSocket))) {
+                    f.get();
+                }
+            }));
+            measure("stpe-schedule", () -> ns.run(host -> stpe.schedule(TrapScenario::openSocket, 1, TimeUnit.MILLISECONDS).get()));
+            measure("stpe-periodic", () -> ns.run(host -> {
+                AtomicInteger runs = new AtomicInteger();
+                CountDownLatch three = new CountDownLatch(3);
+                ScheduledFuture<?> periodic = stpe.scheduleAtFixedRate(() -> {
+                    if (runs.incrementAndGet() <= 3) {
+                        socketTask().run();
+                        three.countDown();
+                    }
+                }, 0, 1, TimeUnit.MILLISECONDS);
+                three.await();
+                periodic.cancel(false);
+            }));
+            measure("fjp-submit", () -> ns.run(host -> fjp.submit(TrapScenario::openSocket).get()));
+            measure("fjp-execute", () -> ns.run(host -> {
+                CountDownLatch done = new CountDownLatch(1);
+                fjp.execute(() -> {
+                    socketTask().run();
+                    done.countDown();
+                });
+                done.await();
+            }));
+            measure("completable-async", () -> ns.run(host -> CompletableFuture.runAsync(socketTask()).join()));
+            AtomicInteger onWorkers = new AtomicInteger();
+            measure("parallel-stream", () -> ns.run(host -> IntStream.range(0, 64).parallel().forEach(i -> {
+                if (Thread.currentThread() instanceof ForkJoinWorkerThread) {
+                    onWorkers.incrementAndGet();
+                    socketTask().run();
+                }
+                sleepQuietly(2);
+            })));
+            result("parallel-stream.onWorkers", onWorkers.get());
+            AtomicInteger forkedOnWorkers = new AtomicInteger();
+            measure("fork", () -> ns.run(host -> new Split(0, 16, forkedOnWorkers).fork().join()));
+            result("fork.onWorkers", forkedOnWorkers.get());
+
+            // The carried scope does not outlive the task: the worker has no scope afterwards.
+            measure("after-tasks", () -> {
+                tpe.submit(TrapScenario::openSocket).get();
+                stpe.submit(TrapScenario::openSocket).get();
+                fjp.submit(TrapScenario::openSocket).get();
+                CompletableFuture.runAsync(socketTask()).join();
+            });
+
+            // A pool created outside, whose worker is created lazily from inside the scope: it is born in
+            // the namespace and inherits the scope, then serves a task submitted from outside any scope.
+            ExecutorService lazy = Executors.newFixedThreadPool(1);
+            try {
+                ns.run(host -> lazy.submit(() -> null).get());
+                measure("lazy-worker-serves-outside", () -> lazy.submit(TrapScenario::openSocket).get());
+            } finally {
+                lazy.shutdownNow();
+            }
+
+            // Identity: remove() and shutdownNow() see the application's own task, not the wrapper.
+            ThreadPoolExecutor single = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+            try {
+                CountDownLatch release = new CountDownLatch(1);
+                single.execute(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Runnable queuedA = () -> { };
+                Runnable queuedB = () -> { };
+                ns.run(host -> {
+                    single.execute(queuedA);
+                    single.execute(queuedB);
+                });
+                result("identity.removed", single.remove(queuedA));
+                List<Runnable> drained = single.shutdownNow();
+                result("identity.drained", drained.size() == 1 && drained.get(0) == queuedB);
+                release.countDown();
+            } finally {
+                single.shutdownNow();
+            }
+        } finally {
+            tpe.shutdownNow();
+            stpe.shutdownNow();
+            fjp.shutdownNow();
+        }
+    }
+
+    /** Forks halves; leaves open a socket where they run on a worker. */
+    static final class Split extends RecursiveAction {
+        final int from;
+        final int to;
+        final AtomicInteger onWorkers;
+
+        Split(int from, int to, AtomicInteger onWorkers) {
+            this.from = from;
+            this.to = to;
+            this.onWorkers = onWorkers;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from > 1) {
+                int mid = (from + to) >>> 1;
+                invokeAll(new Split(from, mid, onWorkers), new Split(mid, to, onWorkers));
+                return;
+            }
+            if (Thread.currentThread() instanceof ForkJoinWorkerThread) {
+                onWorkers.incrementAndGet();
+                socketTask().run();
+            }
+            sleepQuietly(2);
+        }
+    }
+
+    static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The correct patterns: nothing is reported. */
+    static void propagationCorrect(NetNS ns) throws Throwable {
+        ExecutorService tpe = Executors.newFixedThreadPool(2);
+        ScheduledExecutorService stpe = Executors.newScheduledThreadPool(1);
+        ForkJoinPool fjp = new ForkJoinPool(2);
+        ExecutorService nsPool = ns.newExecutor(1);
+        try (NetNS other = NetNS.create()) {
+            // pool threads created from inside a scope would be born in the namespace (trap 2): create them first
+            warm(tpe, 2);
+            warm(stpe, 1);
+            warm(fjp, 2);
+            warm(ForkJoinPool.commonPool(), ForkJoinPool.getCommonPoolParallelism());
+            // tasks submitted from inside the scope that enter the namespace themselves
+            measure("tasks-call-inside", () -> ns.run(host -> {
+                tpe.submit(() -> ns.call(h -> openSocket())).get();
+                stpe.schedule(() -> ns.call(h -> openSocket()), 1, TimeUnit.MILLISECONDS).get();
+                fjp.submit(() -> ns.call(h -> openSocket())).get();
+                CompletableFuture.supplyAsync(() -> ns.call(h -> {
+                    try {
+                        return openSocket();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                })).join();
+            }));
+            // work outside scopes, on the same pools, with and without scoped work in between
+            measure("outside-scopes", () -> {
+                tpe.submit(TrapScenario::openSocket).get();
+                stpe.schedule(TrapScenario::openSocket, 1, TimeUnit.MILLISECONDS).get();
+                fjp.submit(TrapScenario::openSocket).get();
+                CompletableFuture.runAsync(socketTask()).join();
+                IntStream.range(0, 32).parallel().forEach(i -> socketTask().run());
+            });
+            // tasks with no network work submitted inside a scope
+            measure("no-network", () -> ns.run(host -> {
+                tpe.submit(() -> 1 + 1).get();
+                IntStream.range(0, 32).parallel().sum();
+            }));
+            // the namespace's own executor, from outside and from inside another namespace's scope
+            measure("namespace-executor", () -> {
+                nsPool.submit(TrapScenario::openSocket).get();
+                other.run(host -> nsPool.submit(TrapScenario::openSocket).get());
+            });
+            // a thread started inside the scope inherits namespace and scope
+            measure("thread-start", () -> ns.run(host -> {
+                Thread child = new Thread(socketTask());
+                child.start();
+                child.join();
+            }));
+            // a socket born in the namespace, handed to a pool thread and used outside any scope
+            measure("born-socket-on-pool", () -> {
+                try (SocketChannel born = ns.openSocketChannel()) {
+                    tpe.submit(() -> born.bind(new InetSocketAddress(Scenario.LOOPBACK, 0))).get();
+                }
+            });
+        } finally {
+            tpe.shutdownNow();
+            stpe.shutdownNow();
+            fjp.shutdownNow();
+            nsPool.shutdownNow();
+        }
+    }
+}
