@@ -10,6 +10,7 @@ import dev.netnsguard.agent.advice.RecordTaskAdvice;
 import dev.netnsguard.agent.advice.RemoveAdvice;
 import dev.netnsguard.agent.advice.RunRecordedAdvice;
 import dev.netnsguard.agent.advice.ShutdownNowAdvice;
+import dev.netnsguard.agent.advice.ThreadStartAdvice;
 import dev.netnsguard.agent.advice.WorkerStartAdvice;
 import dev.netnsguard.agent.advice.NetlinkOpenAdvice;
 import dev.netnsguard.agent.advice.ProcessStartAdvice;
@@ -230,6 +231,7 @@ final class Installer {
         }
     }
 
+    private static final String THREAD = "java.lang.Thread";
     private static final String TPE = "java.util.concurrent.ThreadPoolExecutor";
     private static final String STPE = "java.util.concurrent.ScheduledThreadPoolExecutor";
     private static final String SCHEDULED_TASK = "java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask";
@@ -245,7 +247,8 @@ final class Installer {
                 .advise(TPE, RemoveAdvice.class, named("remove").and(takesArguments(1))
                         .and(takesArgument(0, Runnable.class)))
                 .advise(TPE, ShutdownNowAdvice.class, named("shutdownNow").and(takesArguments(0)))
-                .advise(TPE, WorkerStartAdvice.class, named("runWorker").and(takesArguments(1)))
+                .advise(TPE, WorkerStartAdvice.class, named("runWorker").and(takesArguments(1))
+                        .or(named("getTask").and(takesArguments(0))))
                 .advise(STPE, RecordTaskAdvice.class, named("delayedExecute").and(takesArguments(1)))
                 .advise(SCHEDULED_TASK, RunRecordedAdvice.class, named("run").and(takesArguments(0)))
                 // 17: private externalSubmit(ForkJoinTask); 25: poolSubmit(boolean, ForkJoinTask), externalSubmit(ForkJoinTask)
@@ -284,7 +287,10 @@ final class Installer {
                 .and(takesArguments(5)).and(takesArgument(0, String[].class));
         ElementMatcher.Junction<MethodDescription> netlinkOpen = isStatic().and(named("openOnCurrentThread"))
                 .and(takesArguments(0));
-        GuardTransformer t = new GuardTransformer();
+        // 17: public synchronized void start(); 21+: also void start(ThreadContainer) (thread builders, containers)
+        ElementMatcher.Junction<MethodDescription> threadStart = named("start")
+                .and(takesArguments(0).or(takesArguments(1).and(takesArgument(0, named("jdk.internal.vm.ThreadContainer")))));
+        GuardTransformer t = new GuardTransformer().advise(THREAD, ThreadStartAdvice.class, threadStart);
         if (propagate) {
             t = propagation(t);
         }

@@ -246,6 +246,17 @@ public final class GuardBridge {
         checkThread(ViolationKind.NETLINK_OPEN, null);
     }
 
+    /** {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace. */
+    public static void threadStarting(Thread thread) {
+        if (mode < REPORT) {
+            return;
+        }
+        long inode = actualOfThread();
+        if (inode != launchInode && inode != 0 && inode != SELF_TEST_INODE) {
+            Births.record(thread, inode, scopeExpected() != 0);
+        }
+    }
+
     // ------------------------------------------------------------------ checks
 
     private static void checkThread(ViolationKind kind, Object detail) {
@@ -380,6 +391,13 @@ public final class GuardBridge {
             if (violations == null) {
                 return;
             }
+            if (ofThread && actual != launchInode) {
+                String stray = strayThread(kind, detail);
+                if (stray != null) {
+                    kind = ViolationKind.STRAY_THREAD;
+                    detail = stray;
+                }
+            }
             String message = violations.report(kind, expected, actual, expectedLabel(expected), detail);
             if (message != null && mode == STRICT) {
                 error = newError(kind, message);
@@ -399,6 +417,33 @@ public final class GuardBridge {
         if (error != null) {
             throw error;
         }
+    }
+
+    /**
+     * A thread-based violation on a thread outside the launch namespace that serves other code: a pool
+     * worker (ThreadPoolExecutor, ForkJoinPool) or the carrier under a virtual thread. Returns the
+     * detail to report (the operation, and where the thread came from), or null if it is no stray.
+     */
+    private static String strayThread(ViolationKind kind, Object detail) {
+        Thread thread = Thread.currentThread();
+        String what;
+        if (thread.getClass().getName().equals("java.lang.VirtualThread")) {
+            what = "the carrier thread of " + thread; // VirtualThread[#id,name]/runnable@carrier
+        } else if (thread instanceof java.util.concurrent.ForkJoinWorkerThread || Propagation.isPoolWorker()) {
+            Births.Birth birth = Births.of(thread);
+            what = "pool thread \"" + thread.getName() + "\", " + (birth != null ? birth.toString()
+                    : "switched into it after its birth (enterCurrentThread or native setns)");
+        } else {
+            return null;
+        }
+        return kind.name() + (detail == null ? "" : " " + describe(detail)) + " on " + what;
+    }
+
+    private static String describe(Object detail) {
+        if (detail instanceof String[]) {
+            return String.join(" ", (String[]) detail);
+        }
+        return String.valueOf(detail);
     }
 
     private static String expectedLabel(long expected) {

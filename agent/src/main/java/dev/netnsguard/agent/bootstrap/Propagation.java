@@ -276,11 +276,15 @@ public final class Propagation {
     }
 
     /**
-     * A pool worker starts its loop: it drops the scope it inherited from whichever thread created
-     * it (tasks bring their own). Not for the runtime's namespace threads.
+     * A pool worker starts its loop, or looks for its next task: it drops the scope it inherited from
+     * whichever thread created it, or that a task left on it (enterCurrentThread); tasks bring their
+     * own. Not for the runtime's namespace threads.
      */
     @SuppressWarnings("unchecked")
     public static void workerStarts(Object executor) {
+        if (POOL_WORKER.get() == null) {
+            POOL_WORKER.set(Boolean.TRUE);
+        }
         if (policy == NONE || !propagates(executor) || namespaceOwned(executor)) {
             return;
         }
@@ -291,6 +295,13 @@ public final class Propagation {
                 swaps[i].apply(null);
             }
         }
+    }
+
+    private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
+
+    /** True on a ThreadPoolExecutor worker (marked when its loop starts). */
+    static boolean isPoolWorker() {
+        return POOL_WORKER.get() != null;
     }
 
     /** Where the task running on this thread was submitted from inside a scope, or null. */

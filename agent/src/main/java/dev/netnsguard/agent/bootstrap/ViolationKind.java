@@ -29,9 +29,14 @@ public enum ViolationKind {
     /** The runtime's netlink socket opened from a thread in the wrong namespace. */
     NETLINK_OPEN("netlink socket opened",
             "open netlink sockets inside the namespace (ns.call) or use the runtime's netlink API on the handle"),
-    /** A thread that is not in the namespace it was expected to stay in ran network work (see the threads command). */
+    /**
+     * A pool worker or a virtual thread's carrier outside the launch namespace (born in a namespace
+     * because it was created lazily from inside a scope, or switched raw and returned to its pool) ran
+     * network work for code that expects another namespace. The detail names the operation.
+     */
     STRAY_THREAD("network work on a stray thread",
-            "do not return threads switched with enterCurrentThread() to pools; use ns.call or ns.threadFactory()");
+            "create pool threads before entering scopes (or give the pool ns.threadFactory() if it should serve the"
+                    + " namespace), and never return threads switched with enterCurrentThread() to pools: use ns.call");
 
     private final String what;
     private final String fix;

@@ -39,6 +39,8 @@ public final class TrapScenario {
         switch (args[0]) {
             case "propagation": withNamespace(TrapScenario::propagation); break;
             case "propagation-correct": withNamespace(TrapScenario::propagationCorrect); break;
+            case "stray": withNamespace(TrapScenario::stray); break;
+            case "stray-correct": withNamespace(TrapScenario::strayCorrect); break;
             default: throw new IllegalArgumentException(args[0]);
         }
         Scenario.counts();
@@ -63,6 +65,8 @@ public final class TrapScenario {
             List<Violation> recent = NetnsGuard.recentViolations();
             Violation last = recent.get(recent.size() - 1);
             result("kind." + name, last.kind());
+            result("detail." + name, last.detail());
+            result("virtual." + name, last.virtual());
             result("expected." + name, last.expected());
             result("actual." + name, last.actual());
             result("submittedFrom." + name, last.submittedFrom() == null ? "none"
@@ -252,6 +256,97 @@ public final class TrapScenario {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Trap 2 and 3: threads that inherited or kept a namespace and serve other code. */
+    static void stray(NetNS ns) throws Throwable {
+        result("ns.inode", ns.inode());
+        result("launch.inode", NetNS.launch().inode());
+        // a ThreadPoolExecutor worker created lazily from inside the scope, then serving work from outside
+        ExecutorService lazy = Executors.newFixedThreadPool(1);
+        // the common pool's workers, all created from inside the scope
+        int common = ForkJoinPool.getCommonPoolParallelism();
+        ns.run(host -> {
+            lazy.submit(() -> null).get();
+            warm(ForkJoinPool.commonPool(), common);
+        });
+        measure("lazy-worker", () -> lazy.submit(TrapScenario::openSocket).get());
+        measure("lazy-common-pool", () -> CompletableFuture.runAsync(socketTask()).join());
+        lazy.shutdownNow();
+
+        // trap 3: a pooled thread switched raw by a task, then back in the pool
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (NetNS other = NetNS.create()) {
+            warm(pool, 1);
+            pool.submit(() -> ns.enterCurrentThread()).get();
+            measure("raw-switch-then-outside-work", () -> pool.submit(TrapScenario::openSocket).get());
+            measure("raw-switch-then-carried-work", () -> other.run(host -> pool.submit(TrapScenario::openSocket).get()));
+            result("other.inode", other.inode());
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // a virtual-thread carrier created lazily from inside the scope (JDK 21+)
+        Object builder = virtualBuilder();
+        if (builder == null) {
+            result("virtual", "unsupported");
+            return;
+        }
+        ns.run(host -> startVirtual(builder, () -> { }).join());
+        measure("stray-carrier", () -> startVirtual(builder, socketTask()).join());
+    }
+
+    static Object virtualBuilder() throws Exception {
+        try {
+            return Thread.class.getMethod("ofVirtual").invoke(null);
+        } catch (NoSuchMethodException beforeJava21) {
+            return null;
+        }
+    }
+
+    static Thread startVirtual(Object builder, Runnable task) throws Exception {
+        return (Thread) Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class).invoke(builder, task);
+    }
+
+    /** The mirror of {@link #stray}: pools and carriers born in the namespace that only serve it. */
+    static void strayCorrect(NetNS ns) throws Throwable {
+        ExecutorService lazy = Executors.newFixedThreadPool(1);
+        try {
+            ns.run(host -> lazy.submit(() -> null).get()); // born in the namespace ...
+            measure("lazy-worker-serving-its-scope", () -> ns.run(host -> lazy.submit(TrapScenario::openSocket).get()));
+            measure("lazy-worker-no-network", () -> lazy.submit(() -> 1 + 1).get());
+        } finally {
+            lazy.shutdownNow();
+        }
+        // a raw switch on a thread of its own, never pooled, and the threads it starts
+        measure("raw-switch-own-thread", () -> {
+            Thread own = new Thread(() -> {
+                ns.enterCurrentThread();
+                socketTask().run();
+                Thread child = new Thread(socketTask());
+                child.start();
+                try {
+                    child.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ngtest-switched");
+            own.start();
+            own.join();
+        });
+        // virtual threads outside scopes, carriers born outside scopes
+        Object builder = virtualBuilder();
+        if (builder != null) {
+            measure("virtual-outside", () -> {
+                List<Thread> threads = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    threads.add(startVirtual(builder, socketTask()));
+                }
+                for (Thread t : threads) {
+                    t.join();
+                }
+            });
         }
     }
 

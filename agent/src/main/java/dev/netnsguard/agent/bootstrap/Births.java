@@ -1,0 +1,59 @@
+package dev.netnsguard.agent.bootstrap;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Where platform threads were born: recorded at {@code Thread.start} from the creating OS thread's
+ * namespace, for threads born outside the JVM's launch namespace only (the others are unremarkable).
+ * Weakly keyed by the thread. Bootstrap side: JDK types only.
+ */
+public final class Births {
+    private static final Map<Thread, Birth> BIRTHS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Births() {}
+
+    /** A thread's birth: the namespace, whether its creator was inside a scope, and who the creator was. */
+    public static final class Birth {
+        final long inode;
+        final boolean inScope;
+        final String creator;
+
+        Birth(long inode, boolean inScope, String creator) {
+            this.inode = inode;
+            this.inScope = inScope;
+            this.creator = creator;
+        }
+
+        @Override
+        public String toString() {
+            return "born in net:[" + inode + "]" + (inScope ? " inside a scope" : "") + ", started by \"" + creator + "\"";
+        }
+    }
+
+    /** {@code Thread.start}: {@code thread} is about to start, created by the calling thread. */
+    static void record(Thread thread, long inode, boolean inScope) {
+        BIRTHS.put(thread, new Birth(inode, inScope, Thread.currentThread().getName()));
+    }
+
+    static Birth of(Thread thread) {
+        return BIRTHS.get(thread);
+    }
+
+    /** Live threads born outside the launch namespace, each as "tid-less" text: name, birth. */
+    public static List<String> describeAll() {
+        List<String> lines = new ArrayList<>();
+        synchronized (BIRTHS) {
+            for (Map.Entry<Thread, Birth> e : BIRTHS.entrySet()) {
+                Thread t = e.getKey();
+                if (t != null && t.isAlive()) {
+                    lines.add(t.getName() + "\t" + e.getValue());
+                }
+            }
+        }
+        return lines;
+    }
+}
