@@ -72,7 +72,7 @@ final class Reporter implements ViolationSink {
         if (allowed(stack, s.allow())) {
             return null;
         }
-        Map<Long, String> names = namespaceNames();
+        Map<Long, String> names = namespaceNames(expected, actual);
         String expectedName = names.get(expected);
         if (expectedName == null && expectedLabel != null && !expectedLabel.startsWith("net:[")) {
             expectedName = expectedLabel;
@@ -293,13 +293,31 @@ final class Reporter implements ViolationSink {
     private volatile long namesReadAt;
 
     /** Named namespaces by inode, re-read at most once a second (violation storms stay cheap). */
-    private Map<Long, String> namespaceNames() {
+    /**
+     * The names of /run/netns, re-read at most once a second, and at once when {@code expected} or
+     * {@code actual} is a namespace not seen unnamed at the last read (a namespace created since).
+     */
+    private synchronized Map<Long, String> namespaceNames(long expected, long actual) {
         long now = System.nanoTime();
-        if (namesReadAt == 0 || now - namesReadAt > 1_000_000_000L) {
+        boolean unseen = unseen(expected) || unseen(actual);
+        if (namesReadAt == 0 || now - namesReadAt > 1_000_000_000L || unseen) {
             names = NamespaceNames.read();
             namesReadAt = now;
+            seenUnnamed.clear();
+        }
+        if (!names.containsKey(expected)) {
+            seenUnnamed.add(expected);
+        }
+        if (!names.containsKey(actual)) {
+            seenUnnamed.add(actual);
         }
         return names;
+    }
+
+    private final Set<Long> seenUnnamed = new java.util.HashSet<>();
+
+    private boolean unseen(long inode) {
+        return inode != settings.launch() && !names.containsKey(inode) && !seenUnnamed.contains(inode);
     }
 
     private void emitJfr(Violation v) {
