@@ -1,7 +1,9 @@
 package dev.netnsguard.agent;
 
 import dev.netnsguard.agent.advice.DatagramSendAdvice;
+import dev.netnsguard.agent.advice.DnsCacheAdvice;
 import dev.netnsguard.agent.advice.DnsLookupAdvice;
+import dev.netnsguard.agent.advice.DnsResolveAdvice;
 import dev.netnsguard.agent.advice.ExecuteAdvice;
 import dev.netnsguard.agent.advice.ForkAdvice;
 import dev.netnsguard.agent.advice.ForkJoinSubmitAdvice;
@@ -300,6 +302,10 @@ final class Installer {
                 .advise(NET, SocketConnectAdvice.class, connect)
                 .advise(DATAGRAM_CHANNEL, DatagramSendAdvice.class, send)
                 .advise(INET_ADDRESS, DnsLookupAdvice.class, lookup.or(reverse))
+                .advise(INET_ADDRESS, DnsCacheAdvice.class, lookup)
+                // 17: getAddressesFromNameService(String, InetAddress); 25: getAddressesFromNameService(String)
+                .advise(INET_ADDRESS, DnsResolveAdvice.class, isStatic().and(named("getAddressesFromNameService"))
+                        .and(takesArgument(0, String.class)))
                 .advise(PROCESS_IMPL, ProcessStartAdvice.class, processStart)
                 .advise(ROUTE_SOCKET, NetlinkOpenAdvice.class, netlinkOpen);
     }

@@ -236,6 +236,75 @@ public final class GuardBridge {
         checkThread(ViolationKind.DNS_LOOKUP, host);
     }
 
+    // ------------------------------------------------------------------ the JVM-wide name cache
+
+    /** Host name (lower case) -> namespace it was last resolved in (positive or negative answer). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Long> RESOLVED_IN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RESOLVED_MAX = 4096;
+    /** Per thread: whether the lookup in progress resolved (true) or was answered from the cache. */
+    private static final ThreadLocal<boolean[]> RESOLVING = new ThreadLocal<>();
+
+    /** {@code InetAddress.getAddressesFromNameService}: {@code host} is resolved by the calling thread. */
+    public static void dnsResolving(Object host) {
+        if (mode < REPORT || !(host instanceof String)) {
+            return;
+        }
+        if (RESOLVED_IN.size() >= RESOLVED_MAX) {
+            RESOLVED_IN.clear();
+        }
+        RESOLVED_IN.put(((String) host).toLowerCase(java.util.Locale.ROOT), actualOfThread());
+        boolean[] resolving = RESOLVING.get();
+        if (resolving != null) {
+            resolving[0] = true;
+        }
+    }
+
+    /** A lookup starts; returns a token for {@link #dnsLookupEnds}, or null outside scopes. */
+    public static Object dnsLookupStarts() {
+        if (mode < REPORT || scopeExpected() == 0) {
+            return null;
+        }
+        boolean[] resolving = RESOLVING.get();
+        if (resolving == null) {
+            resolving = new boolean[1];
+            RESOLVING.set(resolving);
+        }
+        Boolean previous = resolving[0];
+        resolving[0] = false;
+        return previous;
+    }
+
+    /**
+     * A lookup inside a scope ended. If it did not resolve (the answer came from the cache) and the
+     * cached answer was resolved in another namespace than the scope's, that is a DNS_LOOKUP.
+     */
+    public static void dnsLookupEnds(Object host, Object token) {
+        if (token == null) {
+            return;
+        }
+        boolean[] resolving = RESOLVING.get();
+        boolean resolved = resolving[0];
+        resolving[0] = (Boolean) token;
+        if (resolved || mode < REPORT || !(host instanceof String)) {
+            return;
+        }
+        String name = ((String) host).toLowerCase(java.util.Locale.ROOT);
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return; // the loopback in every namespace
+        }
+        Long resolvedIn = RESOLVED_IN.get(name);
+        long expected = scopeExpected();
+        if (resolvedIn == null || resolvedIn == 0 || expected == 0 || resolvedIn == expected) {
+            return;
+        }
+        if (actualOfThread() != expected) {
+            return; // the thread itself is in the wrong place: reported when the lookup started
+        }
+        violation(ViolationKind.DNS_LOOKUP, expected, resolvedIn,
+                host + " (answered from the JVM-wide InetAddress cache, resolved in net:[" + resolvedIn + "])", false);
+    }
+
     /** {@code java.lang.ProcessImpl.start}. */
     public static void processStart(Object command) {
         checkThread(ViolationKind.PROCESS_START, command);
