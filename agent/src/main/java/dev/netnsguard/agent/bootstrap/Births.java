@@ -34,9 +34,45 @@ public final class Births {
         }
     }
 
+    /**
+     * The system property through which the {@code threads} command (another process, through
+     * {@code jcmd <pid> VM.system_properties}) learns where the live threads were born: entries
+     * {@code name,inode,inScope,creator} (fields URL-encoded) separated by {@code /}.
+     */
+    public static final String PROPERTY = "dev.netnsguard.agent.births";
+
     /** {@code Thread.start}: {@code thread} is about to start, created by the calling thread. */
     static void record(Thread thread, long inode, boolean inScope) {
         BIRTHS.put(thread, new Birth(inode, inScope, Thread.currentThread().getName()));
+        publish();
+    }
+
+    /** Rewrites {@link #PROPERTY} from the live threads (only on a birth outside the launch namespace). */
+    private static void publish() {
+        StringBuilder value = new StringBuilder();
+        synchronized (BIRTHS) {
+            for (Map.Entry<Thread, Birth> e : BIRTHS.entrySet()) {
+                Thread t = e.getKey();
+                if (t == null || t.getState() == Thread.State.TERMINATED) {
+                    continue;
+                }
+                Birth b = e.getValue();
+                if (value.length() > 0) {
+                    value.append('/');
+                }
+                value.append(encode(t.getName())).append(',').append(b.inode).append(',').append(b.inScope)
+                        .append(',').append(encode(b.creator));
+            }
+        }
+        try {
+            System.setProperty(PROPERTY, value.toString());
+        } catch (RuntimeException e) {
+            // a security manager: the threads command then shows no births
+        }
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static Birth of(Thread thread) {

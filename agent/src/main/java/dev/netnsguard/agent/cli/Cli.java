@@ -97,8 +97,10 @@ public final class Cli {
             return 1;
         }
         out.println("JVM " + pid + ", launch namespace " + describe(launch, names));
+        Map<String, String[]> births = births(pid);
         out.printf("%-8s %-40s %-6s %s%n", "TID", "NAMESPACE", "FLAG", "THREAD");
         int strays = 0;
+        int likelyStrays = 0;
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             order.add(i);
@@ -107,13 +109,70 @@ public final class Cli {
         for (int i : order) {
             long tid = rows.get(i)[0];
             long inode = rows.get(i)[1];
-            boolean stray = inode != launch;
-            strays += stray ? 1 : 0;
+            boolean other = inode != launch;
+            strays += other ? 1 : 0;
             String name = javaNames.getOrDefault(tid, comms.get(i));
-            out.printf("%-8d %-40s %-6s %s%n", tid, describe(inode, names), stray ? "OTHER" : "", name);
+            String[] birth = births.get(name);
+            boolean stray = other && birth != null && Boolean.parseBoolean(birth[2]) && looksPooled(name);
+            likelyStrays += stray ? 1 : 0;
+            String born = birth == null ? "" : "   [born in " + describe(Long.parseLong(birth[1]), names)
+                    + (Boolean.parseBoolean(birth[2]) ? " inside a scope" : "") + ", started by \"" + birth[3] + "\"]";
+            out.printf("%-8d %-40s %-6s %s%s%n", tid, describe(inode, names), stray ? "STRAY" : other ? "OTHER" : "", name, born);
         }
-        out.println(rows.size() + " threads, " + strays + " not in the launch namespace");
+        out.println(rows.size() + " threads, " + strays + " not in the launch namespace"
+                + (likelyStrays > 0 ? ", " + likelyStrays + " of them pool threads born inside a scope (STRAY)" : ""));
         return 0;
+    }
+
+    /** Pool workers and carriers, by the JDK's and common libraries' naming. */
+    static boolean looksPooled(String name) {
+        return name.matches("pool-\\d+-thread-\\d+") || name.startsWith("ForkJoinPool") || name.startsWith("HttpClient-")
+                || name.contains("-worker-") || name.contains("Executor");
+    }
+
+    /**
+     * Where the target's threads born outside its launch namespace were born, by thread name
+     * (name, inode, inScope, creator), from the agent's system property read with jcmd; empty without
+     * the agent or where that fails.
+     */
+    private static Map<String, String[]> births(String pid) {
+        Map<String, String[]> births = new HashMap<>();
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return births;
+        }
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), pid, "VM.system_properties")
+                    .redirectErrorStream(true).start();
+            String output;
+            try (InputStream in = process.getInputStream()) {
+                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return births;
+            }
+            String prefix = dev.netnsguard.agent.bootstrap.Births.PROPERTY + "=";
+            for (String line : output.split("\n")) {
+                if (line.startsWith(prefix)) {
+                    String value = line.substring(prefix.length()).replace("\\", ""); // properties escapes
+                    for (String entry : value.split("/")) {
+                        String[] f = entry.split(",");
+                        if (f.length == 4) {
+                            for (int i = 0; i < 4; i++) {
+                                f[i] = java.net.URLDecoder.decode(f[i], StandardCharsets.UTF_8);
+                            }
+                            births.put(f[0], f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return births;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return births;
     }
 
     private static String describe(long inode, Map<Long, String> names) {

@@ -42,7 +42,7 @@ final class ForkedJvm {
     /** Scenarios that use the runtime, hence JNA. The others (plain, config, virtual) run with no flag at all. */
     static final java.util.Set<String> USES_JNA = java.util.Set.of("misuse", "correct", "attach-target",
             "threads-target", "programmatic", "jfr", "runtime-tour", "coexist", "native-switch", "virtual-in-scope",
-            "propagation", "propagation-correct", "stray", "stray-correct", "dns-cache", "dns-uncached", "sockets", "virtual-correct");
+            "propagation", "propagation-correct", "stray", "stray-correct", "dns-cache", "dns-uncached", "sockets", "virtual-correct", "stray-target");
 
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
@@ -188,6 +188,10 @@ final class ForkedJvm {
 
     Result run(String... scenarioArgs) throws Exception {
         return run(command(Scenario.class.getName(), scenarioArgs));
+    }
+
+    Running startMain(Class<?> main, String... args) throws IOException {
+        return new Running(launch(command(main.getName(), args)));
     }
 
     Running start(String... scenarioArgs) throws IOException {

@@ -55,6 +55,24 @@ class StrayThreadIT {
     }
 
     @Test
+    void theThreadsCommandShowsWhereStrayPoolThreadsWereBorn() throws Exception {
+        try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(TrapScenario.class, "stray-target")) {
+            String name = target.await("ns.name");
+            String pid = target.await("ready");
+            ForkedJvm.Result threads = ForkedJvm.agentCommand("threads", pid);
+            assertEquals(0, threads.exit(), threads.toString());
+            System.out.println("--- the threads command, as printed:\n" + threads.stdout());
+            String line = threads.stdout().lines().filter(l -> l.contains(" pool-1-thread-1")).findFirst().orElseThrow(
+                    () -> new AssertionError(threads.stdout()));
+            assertTrue(line.contains(name + " net:[") && line.contains("STRAY"), line);
+            assertTrue(line.contains("[born in " + name + " net:[") && line.contains(" inside a scope, started by \"netns-" + name),
+                    line);
+            assertTrue(threads.stdout().contains("1 of them pool threads born inside a scope (STRAY)"), threads.stdout());
+            target.finish().ok();
+        }
+    }
+
+    @Test
     void withoutPropagationTheWorkersKeepTheirInheritedScopeAndNothingIsSeen() throws Exception {
         ForkedJvm.Result r = jvm("mode=report,log=none,propagate=none").runMain(TrapScenario.class, "stray").ok();
         assertEquals("0", r.get("case.lazy-worker"), r.toString());

@@ -42,6 +42,7 @@ public final class TrapScenario {
             case "stray": withNamespace(TrapScenario::stray); break;
             case "dns-cache": withNamespace(TrapScenario::dnsCache); break;
             case "sockets": withNamespace(TrapScenario::sockets); break;
+            case "stray-target": withNamespace(TrapScenario::strayTarget); break;
             case "virtual-correct": withNamespace(TrapScenario::virtualCorrect); break;
             case "dns-uncached":
                 // before the first lookup: the security properties (java.security sets the negative one to 10 s)
@@ -482,6 +483,19 @@ public final class TrapScenario {
                     perTask.shutdown();
                 }
             });
+        }
+    }
+
+    /** A pool worker born inside the scope stays alive while the test runs the threads command. */
+    static void strayTarget(NetNS ns) throws Throwable {
+        ExecutorService lazy = Executors.newFixedThreadPool(1);
+        try {
+            ns.run(host -> lazy.submit(() -> null).get());
+            result("ns.name", ns.name().orElseThrow());
+            result("ready", ProcessHandle.current().pid());
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        } finally {
+            lazy.shutdownNow();
         }
     }
 
