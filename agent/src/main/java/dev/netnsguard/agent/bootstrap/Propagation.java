@@ -39,7 +39,7 @@ public final class Propagation {
 
     private static final Map<Object, Carried> TASKS = Collections.synchronizedMap(new WeakHashMap<>());
     /** Tasks recorded and not run yet (approximate; only ever makes the run hook look when it needn't). */
-    private static volatile int recorded;
+    private static final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
     /** The carried context of the task running on this thread, for reports. */
     private static final ThreadLocal<Carried> RUNNING = new ThreadLocal<>();
 
@@ -214,23 +214,23 @@ public final class Propagation {
         }
         Carried carried = capture(executor, once);
         if (carried != null) {
-            TASKS.put(task, carried);
-            recorded++;
+            if (TASKS.put(task, carried) == null) {
+                recorded.incrementAndGet();
+            }
         }
     }
 
     /** The run of a recorded task: installs its scopes; returns what {@link #exit} restores, or null. */
     public static Object enterRecorded(Object task) {
-        if (recorded == 0) {
+        if (recorded.get() == 0) {
             return null;
         }
         Carried carried = TASKS.get(task);
         if (carried == null) {
             return null;
         }
-        if (carried.once) {
-            TASKS.remove(task);
-            recorded--;
+        if (carried.once && TASKS.remove(task) != null) {
+            recorded.decrementAndGet();
         }
         return enter(carried);
     }
