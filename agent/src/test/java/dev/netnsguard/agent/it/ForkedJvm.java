@@ -42,7 +42,7 @@ final class ForkedJvm {
     /** Scenarios that use the runtime, hence JNA. The others (plain, config, virtual) run with no flag at all. */
     static final java.util.Set<String> USES_JNA = java.util.Set.of("misuse", "correct", "attach-target",
             "threads-target", "programmatic", "jfr", "runtime-tour", "coexist", "native-switch", "virtual-in-scope",
-            "propagation", "propagation-correct", "stray", "stray-correct", "dns-cache", "dns-uncached", "sockets", "virtual-correct", "stray-target");
+            "propagation", "propagation-correct", "stray", "stray-correct", "dns-cache", "dns-uncached", "sockets", "virtual-correct", "stray-target", "carrier-switch");
 
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();

@@ -55,6 +55,22 @@ class StrayThreadIT {
     }
 
     @Test
+    void aCarrierSwitchedUnderAVirtualThreadIsReportedForTheNextVirtualThread() throws Exception {
+        // recheck-every=1: a native setns is noticed at the next check (the default notices it within 1000)
+        ForkedJvm.Result r = jvm("mode=report,log=none,recheck-every=1").runMain(TrapScenario.class, "carrier-switch").ok();
+        if (ForkedJvm.FEATURE < 21) {
+            assertEquals("unsupported", r.get("virtual"), r.toString());
+            return;
+        }
+        assertEquals("0", r.get("case.before-switch"), r.toString());
+        assertEquals("1", r.get("case.after-switch"), r.toString());
+        assertEquals("STRAY_THREAD", r.get("kind.after-switch"), r.toString());
+        assertEquals("true", r.get("virtual.after-switch"), r.toString());
+        assertEquals(r.get("launch.inode"), r.get("expected.after-switch"));
+        assertEquals(r.get("ns.inode"), r.get("actual.after-switch"));
+    }
+
+    @Test
     void theThreadsCommandShowsWhereStrayPoolThreadsWereBorn() throws Exception {
         try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(TrapScenario.class, "stray-target")) {
             String name = target.await("ns.name");

@@ -43,6 +43,7 @@ public final class TrapScenario {
             case "dns-cache": withNamespace(TrapScenario::dnsCache); break;
             case "sockets": withNamespace(TrapScenario::sockets); break;
             case "stray-target": withNamespace(TrapScenario::strayTarget); break;
+            case "carrier-switch": withNamespace(TrapScenario::carrierSwitch); break;
             case "virtual-correct": withNamespace(TrapScenario::virtualCorrect); break;
             case "dns-uncached":
                 // before the first lookup: the security properties (java.security sets the negative one to 10 s)
@@ -484,6 +485,23 @@ public final class TrapScenario {
                 }
             });
         }
+    }
+
+    /**
+     * Trap 3 under virtual threads (JDK 21+, one carrier): native code switches the carrier under a
+     * virtual thread; the next virtual thread, outside any scope, runs in that namespace.
+     */
+    static void carrierSwitch(NetNS ns) throws Throwable {
+        result("ns.inode", ns.inode());
+        result("launch.inode", NetNS.launch().inode());
+        Object builder = virtualBuilder();
+        if (builder == null) {
+            result("virtual", "unsupported");
+            return;
+        }
+        measure("before-switch", () -> startVirtual(builder, socketTask()).join());
+        startVirtual(builder, () -> dev.netnsguard.linux.Syscalls.setNetNS(ns.fd())).join();
+        measure("after-switch", () -> startVirtual(builder, socketTask()).join());
     }
 
     /** A pool worker born inside the scope stays alive while the test runs the threads command. */
