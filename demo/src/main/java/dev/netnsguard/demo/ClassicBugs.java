@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +20,25 @@ final class ClassicBugs {
 
     private ClassicBugs() {}
 
+    /** The name the demo's hosts file gives blue's address ({@code demo/hosts}). */
+    static final String BLUE_NAME = "blue.ngdemo.test";
+
+    /**
+     * The bugs to commit. The name lookup is committed only when the JDK resolves from the demo's own
+     * hosts file ({@code -Djdk.net.hosts.file}, as demo/run.sh sets it): without it a lookup could
+     * send a DNS query off the machine.
+     */
     static List<Bug> all() {
-        return List.of(escapedTask(), strayPoolWorker(), crossedConnection(), rawSwitchOnAPool(), wrongLookup());
+        List<Bug> bugs = new java.util.ArrayList<>(
+                List.of(escapedTask(), strayPoolWorker(), crossedConnection(), rawSwitchOnAPool()));
+        if (ownHostsFile()) {
+            bugs.add(wrongLookup());
+        }
+        return bugs;
+    }
+
+    static boolean ownHostsFile() {
+        return System.getProperty("jdk.net.hosts.file") != null;
     }
 
     /** Work handed from inside red.call to a pool created outside it runs in the JVM's namespace. */
@@ -73,18 +89,15 @@ final class ClassicBugs {
         });
     }
 
-    /** A lookup handed from inside red.call to the common pool runs in the JVM's namespace. */
+    /**
+     * The JVM's name cache is keyed by name only: an answer resolved at start-up, in the JVM's
+     * namespace, is served inside red.call as if red had resolved it.
+     */
     static Bug wrongLookup() {
-        return bug("a name lookup from the wrong namespace", "DNS_LOOKUP", network ->
-                network.red.run(host -> CompletableFuture.supplyAsync(() -> lookUp("localhost")).get()));
-    }
-
-    private static InetAddress lookUp(String name) {
-        try {
-            return InetAddress.getByName(name);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return bug("a name lookup answered from another namespace", "DNS_LOOKUP", network -> {
+            InetAddress.getByName(BLUE_NAME);                               // resolved in the JVM's namespace
+            network.red.run(host -> InetAddress.getByName(BLUE_NAME));      // served from that cache entry
+        });
     }
 
     /** Opens a socket where the calling thread is and tries blue's loopback-only port on 127.0.0.1. */

@@ -66,7 +66,7 @@ final class GuardWatch {
         boolean caught = expected != null && expected.kind().equals(bug.expectedKind()) && (!strict || thrown != null);
         String verdict = !caught ? "missed" : strict ? "thrown" : "caught";
         if (caught) {
-            terminal.caught(bug.label(), verdict + ": " + expected.kind());
+            terminal.flagged(bug.label(), verdict, expected.kind());
         } else {
             terminal.failed(bug.label(), "expected " + bug.expectedKind() + ", the guard reported "
                     + (reports.isEmpty() ? "nothing" : reports.get(0).kind()));

@@ -37,8 +37,9 @@ final class Terminal {
         step(label, style("32", "ok") + "  " + result);
     }
 
-    void caught(String label, String result) {
-        step(label, style("33", "caught") + "  " + result);
+    /** A bug the guard dealt with: {@code verdict} is "caught" (reported) or "thrown" (strict mode). */
+    void flagged(String label, String verdict, String result) {
+        step(label, style("33", verdict) + "  " + result);
     }
 
     void failed(String label, String result) {

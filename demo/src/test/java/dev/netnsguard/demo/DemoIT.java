@@ -1,0 +1,90 @@
+package dev.netnsguard.demo;
+
+import dev.netnsguard.NetNS;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the packaged demo the way {@code demo/run.sh} does, under the real agent, in a JVM of its own,
+ * in both modes, and checks its summary: every classic bug caught in report mode and thrown in strict
+ * mode, and nothing left behind.
+ */
+class DemoIT {
+    private static final Path DEMO_JAR = Path.of("target", "netns-guard-demo.jar");
+    private static final Path AGENT_JAR = Path.of("..", "agent", "target", "netns-guard-agent.jar");
+
+    @AfterEach
+    void nothingLeftBehind() {
+        assertFalse(NetNS.listNamed().stream().anyMatch(n -> n.startsWith(Topology.PREFIX)),
+                "the demo left a namespace: " + NetNS.listNamed());
+    }
+
+    private static String runDemo(String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=mode=report,log=none",
+                "-Djdk.net.hosts.file=" + Path.of("hosts").toAbsolutePath(),
+                "-jar", DEMO_JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(options));
+        Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!demo.waitFor(5, TimeUnit.MINUTES)) {
+            demo.destroyForcibly();
+            throw new AssertionError("the demo did not finish:\n" + output);
+        }
+        assertEquals(0, demo.exitValue(), output);
+        return output;
+    }
+
+    private static List<String> summary(String output) {
+        String table = output.substring(output.indexOf("== summary"));
+        List<String> rows = new ArrayList<>();
+        for (String line : table.split("\n")) {
+            if (line.startsWith("  ") && !line.strip().startsWith("bug ")) {
+                rows.add(line.strip());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void reportModeCatchesEveryClassicBug() throws Exception {
+        String output = runDemo();
+        assertTrue(Files.exists(DEMO_JAR), "package the demo first (mvn verify)");
+        List<String> rows = summary(output);
+        assertEquals(5, rows.size(), output);
+        for (String row : rows) {
+            assertTrue(row.endsWith("caught"), "not caught: " + row + "\n" + output);
+        }
+        assertTrue(output.contains("everything behaved as shown"), output);
+        assertFalse(output.contains("\tat "), "no stack traces unless asked:\n" + output);
+    }
+
+    @Test
+    void strictModeThrowsAtEveryClassicBug() throws Exception {
+        String output = runDemo("--strict");
+        List<String> rows = summary(output);
+        assertEquals(5, rows.size(), output);
+        for (String row : rows) {
+            assertTrue(row.endsWith("thrown"), "not thrown: " + row + "\n" + output);
+        }
+    }
+
+    @Test
+    void helpSaysWhatItDoesAndChangesNothing() throws Exception {
+        String output = runDemo("--help");
+        assertTrue(output.contains("--strict") && output.contains("--keep"), output);
+    }
+}
