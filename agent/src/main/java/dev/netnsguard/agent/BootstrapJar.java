@@ -66,8 +66,27 @@ final class BootstrapJar {
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        for (byte[] bytes : classes) {
-            define.invoke(unsafe, null, bytes, 0, bytes.length, null, null);
+        // A class whose superclass or interface is not defined yet fails with NoClassDefFoundError
+        // (the jar is in name order, so Outer$Sub may come before Outer$Super): define it in a later pass.
+        List<byte[]> pending = new ArrayList<>(classes);
+        while (!pending.isEmpty()) {
+            List<byte[]> later = new ArrayList<>();
+            java.lang.reflect.InvocationTargetException lastFailure = null;
+            for (byte[] bytes : pending) {
+                try {
+                    define.invoke(unsafe, null, bytes, 0, bytes.length, null, null);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (!(e.getCause() instanceof NoClassDefFoundError)) {
+                        throw e;
+                    }
+                    later.add(bytes);
+                    lastFailure = e;
+                }
+            }
+            if (later.size() == pending.size()) {
+                throw lastFailure; // no progress
+            }
+            pending = later;
         }
     }
 

@@ -59,7 +59,7 @@ public final class Propagation {
     }
 
     /** A task submitted from inside a scope to a ThreadPoolExecutor. */
-    public static final class CarriedRunnable implements Runnable {
+    public static class CarriedRunnable implements Runnable {
         final Runnable task;
         final Carried carried;
 
@@ -86,6 +86,48 @@ public final class Propagation {
         @Override
         public String toString() {
             return task.toString();
+        }
+    }
+
+    /**
+     * The wrapper of a {@code Future} task ({@code submit}, {@code invokeAll}): still a Future, so
+     * {@code afterExecute(r, t)} overrides that look at {@code r instanceof Future} and {@code purge()}
+     * keep working.
+     */
+    @SuppressWarnings("unchecked")
+    public static final class CarriedFuture extends CarriedRunnable implements java.util.concurrent.RunnableFuture<Object> {
+        CarriedFuture(java.util.concurrent.RunnableFuture<?> task, Carried carried) {
+            super(task, carried);
+        }
+
+        private java.util.concurrent.RunnableFuture<Object> future() {
+            return (java.util.concurrent.RunnableFuture<Object>) task;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return future().cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return future().isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return future().isDone();
+        }
+
+        @Override
+        public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
+            return future().get();
+        }
+
+        @Override
+        public Object get(long timeout, java.util.concurrent.TimeUnit unit)
+                throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+            return future().get(timeout, unit);
         }
     }
 
@@ -171,7 +213,9 @@ public final class Propagation {
             return task;
         }
         recordedWrappers = 1;
-        return new CarriedRunnable(task, carried);
+        return task instanceof java.util.concurrent.RunnableFuture
+                ? new CarriedFuture((java.util.concurrent.RunnableFuture<?>) task, carried)
+                : new CarriedRunnable(task, carried);
     }
 
     /** The application's task behind a possibly wrapped one. */

@@ -48,6 +48,8 @@ class PropagationIT {
         assertEquals("none", r.get("submittedFrom.lazy-worker-serves-outside"));
         assertEquals("true", r.get("identity.removed"), r.toString());
         assertEquals("true", r.get("identity.drained"), r.toString());
+        assertEquals("true", r.get("identity.purged"), r.toString());
+        assertEquals("[future]", r.get("identity.afterExecute"), r.toString());
         assertEquals(List.of(), r.foreignStderr(), r.stderr());
     }
 

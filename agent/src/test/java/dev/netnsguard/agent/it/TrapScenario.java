@@ -222,11 +222,31 @@ public final class TrapScenario {
                     single.execute(queuedB);
                 });
                 result("identity.removed", single.remove(queuedA));
+                Future<?> cancelled = ns.call(host -> single.submit(() -> { }));
+                cancelled.cancel(false);
+                single.purge(); // sees the cancelled future through the wrapper
+                result("identity.purged", single.getQueue().size() == 1);
                 List<Runnable> drained = single.shutdownNow();
                 result("identity.drained", drained.size() == 1 && drained.get(0) == queuedB);
                 release.countDown();
             } finally {
                 single.shutdownNow();
+            }
+            // afterExecute(r, t) sees a Future for submitted tasks, as ThreadPoolExecutor's javadoc suggests
+            List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ThreadPoolExecutor watching = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>()) {
+                @Override
+                protected void afterExecute(Runnable r, Throwable t) {
+                    seen.add(r instanceof Future<?> ? "future" : "runnable");
+                }
+            };
+            try {
+                ns.run(host -> watching.submit(() -> 42).get());
+                watching.shutdown();
+                watching.awaitTermination(1, TimeUnit.MINUTES);
+                result("identity.afterExecute", seen);
+            } finally {
+                watching.shutdownNow();
             }
         } finally {
             tpe.shutdownNow();
