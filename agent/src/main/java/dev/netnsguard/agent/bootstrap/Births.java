@@ -1,8 +1,6 @@
 package dev.netnsguard.agent.bootstrap;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -79,17 +77,22 @@ public final class Births {
         return BIRTHS.get(thread);
     }
 
-    /** Live threads born outside the launch namespace, each as "tid-less" text: name, birth. */
-    public static List<String> describeAll() {
-        List<String> lines = new ArrayList<>();
+    /**
+     * The live threads born outside the launch namespace, for the runtime's {@code NetNS.auditThreads()}
+     * (JDK types only, call it reflectively on the bootstrap class): each thread mapped to
+     * {@code {Long inode, Boolean bornInsideAScope, String creatorName}}.
+     */
+    public static Map<Thread, Object[]> snapshot() {
+        Map<Thread, Object[]> live = new java.util.HashMap<>();
         synchronized (BIRTHS) {
             for (Map.Entry<Thread, Birth> e : BIRTHS.entrySet()) {
                 Thread t = e.getKey();
                 if (t != null && t.isAlive()) {
-                    lines.add(t.getName() + "\t" + e.getValue());
+                    Birth b = e.getValue();
+                    live.put(t, new Object[] {b.inode, b.inScope, b.creator});
                 }
             }
         }
-        return lines;
+        return live;
     }
 }

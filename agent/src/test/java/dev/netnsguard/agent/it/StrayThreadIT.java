@@ -74,6 +74,8 @@ class StrayThreadIT {
     void theThreadsCommandShowsWhereStrayPoolThreadsWereBorn() throws Exception {
         try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(TrapScenario.class, "stray-target")) {
             String name = target.await("ns.name");
+            String birth = target.await("birth"); // what NetNS.auditThreads() could read: Births.snapshot()
+            assertTrue(birth.matches("\\[\\d+, true, netns-" + name + "-call-1\\]"), birth);
             String pid = target.await("ready");
             ForkedJvm.Result threads = ForkedJvm.agentCommand("threads", pid);
             assertEquals(0, threads.exit(), threads.toString());

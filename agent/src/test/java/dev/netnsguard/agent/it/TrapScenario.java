@@ -530,6 +530,11 @@ public final class TrapScenario {
         try {
             ns.run(host -> lazy.submit(() -> null).get());
             result("ns.name", ns.name().orElseThrow());
+            for (java.util.Map.Entry<Thread, Object[]> birth : dev.netnsguard.agent.bootstrap.Births.snapshot().entrySet()) {
+                if (birth.getKey().getName().equals("pool-1-thread-1")) {
+                    result("birth", java.util.Arrays.toString(birth.getValue()));
+                }
+            }
             result("ready", ProcessHandle.current().pid());
             new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
         } finally {
