@@ -41,4 +41,15 @@ class ReporterTest {
                 + "\"thread\":\"t \\\"1\\\"\",\"virtual\":true,\"detail\":\"host\\n\",\"stack\":[\"a.B.c(B.java:1)\"],"
                 + "\"time\":\"2026-01-02T03:04:05Z\"}", v.toJson());
     }
+
+    @Test
+    void jsonLineOfACarriedTaskHasBothStacks() {
+        Violation v = new Violation("SOCKET_OPEN", 1, 2, null, null, "pool-1-thread-1", false, null, List.of("a.B.c(B.java:1)"),
+                Instant.parse("2026-01-02T03:04:05Z"), List.of("java.base/java.util.concurrent.ThreadPoolExecutor.execute(X.java:1)",
+                        "com.acme.App.lambda$main$0(App.java:7)"));
+        assertEquals("{\"kind\":\"SOCKET_OPEN\",\"expected\":1,\"actual\":2,\"thread\":\"pool-1-thread-1\",\"virtual\":false,"
+                + "\"stack\":[\"a.B.c(B.java:1)\"],\"submittedFrom\":[\"java.base/java.util.concurrent.ThreadPoolExecutor.execute(X.java:1)\","
+                + "\"com.acme.App.lambda$main$0(App.java:7)\"],\"time\":\"2026-01-02T03:04:05Z\"}", v.toJson());
+        assertEquals(null, new Violation("SOCKET_OPEN", 1, 2, null, null, "t", false, null, List.of(), Instant.EPOCH).submittedFrom());
+    }
 }
