@@ -2,16 +2,14 @@ package dev.netnsguard;
 
 import dev.netnsguard.linux.Syscalls;
 import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.scope.LaunchThreads;
 import dev.netnsguard.scope.NamespaceEntry;
 
-import java.lang.ref.Cleaner;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@link NetNS#threadFactory()}: threads that enter the namespace before they run anything. */
 final class NamespaceThreadFactory implements ThreadFactory {
-    private static final Cleaner UNSTARTED = Cleaner.create();
-
     private final NetNS ns;
     private final AtomicInteger serial = new AtomicInteger();
 
@@ -43,7 +41,7 @@ final class NamespaceThreadFactory implements ThreadFactory {
                 NamespaceEntry.leave();
             }
         }, ns.threadNamePrefix("thread-") + serial.incrementAndGet());
-        UNSTARTED.register(thread, entryFd::release);
+        LaunchThreads.CLEANER.register(thread, entryFd::release);
         return thread;
     }
 

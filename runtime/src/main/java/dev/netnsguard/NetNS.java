@@ -4,7 +4,7 @@ import dev.netnsguard.linux.ChannelFds;
 import dev.netnsguard.linux.Syscalls;
 import dev.netnsguard.linux.SyscallException;
 import dev.netnsguard.scope.EntryFailedException;
-import dev.netnsguard.scope.Handoff;
+import dev.netnsguard.scope.LaunchThreads;
 import dev.netnsguard.scope.NamespaceEntry;
 import dev.netnsguard.scope.NamespaceThreads;
 import dev.netnsguard.scope.Scope;
@@ -63,12 +63,6 @@ import javax.net.SocketFactory;
  * failures are reported as typed {@link NetNSException}s naming the path or namespace and the errno.
  */
 public final class NetNS implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "netns-guard-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private final Resources resources;
     private final Cleaner.Cleanable cleanable;
     private final long device;
@@ -95,7 +89,7 @@ public final class NetNS implements AutoCloseable {
         this.label = name != null ? name : "net:[" + inode + "]";
         this.shared = shared;
         this.resources = new Resources(fd);
-        this.cleanable = CLEANER.register(this, resources);
+        this.cleanable = LaunchThreads.CLEANER.register(this, resources);
     }
 
     // ---------------------------------------------------------------- opening

@@ -1,5 +1,6 @@
 package dev.netnsguard;
 
+import dev.netnsguard.scope.LaunchThreads;
 import dev.netnsguard.scope.Scopes;
 import dev.netnsguard.testing.TestNamespaces;
 import dev.netnsguard.testing.Threads;
@@ -121,6 +122,22 @@ class ThreadsTest {
             assertTrue(e.getMessage().contains("virtual thread"), e.getMessage());
             assertTrue(e.getMessage().contains("call("), e.getMessage());
             assertEquals(NetNS.launch().inode(), Threads.inode());
+        }
+    }
+
+    @Test
+    void theRuntimesOwnDaemonsLiveInTheLaunchNamespaceEvenWhenStartedInsideABody() throws Exception {
+        try (NetNS ns = NetNS.create()) {
+            long[] seen = ns.call(host -> {
+                long[] r = new long[2];
+                Thread daemon = LaunchThreads.newDaemon(() -> r[1] = Threads.inode(), "ngtest-daemon");
+                r[0] = Threads.inode();
+                daemon.start();
+                daemon.join();
+                return r;
+            });
+            assertEquals(ns.inode(), seen[0], "the creator is inside the namespace");
+            assertEquals(NetNS.launch().inode(), seen[1], "the daemon must not stay where it was born");
         }
     }
 

@@ -6,6 +6,8 @@ import dev.netnsguard.linux.LibC;
 import dev.netnsguard.linux.Syscalls;
 
 import java.io.IOException;
+import dev.netnsguard.scope.LaunchThreads;
+
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,11 +42,6 @@ public final class RouteSocket implements AutoCloseable {
     private static final int EAGAIN = 11;
     /** The kernel can set NLM_F_DUMP_INTR on every attempt while something keeps changing; give up then. */
     private static final int DUMP_ATTEMPTS = 10;
-    private static final Cleaner CLEANER = Cleaner.create(runnable -> {
-        Thread thread = new Thread(runnable, "netns-guard-netlink-cleaner");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final int fd;
     private final int portId;
@@ -61,7 +58,7 @@ public final class RouteSocket implements AutoCloseable {
         this.fd = fd;
         this.portId = portId;
         this.namespace = namespace;
-        this.cleanable = CLEANER.register(this, new FdCloser(fd));
+        this.cleanable = LaunchThreads.CLEANER.register(this, new FdCloser(fd));
     }
 
     /**
