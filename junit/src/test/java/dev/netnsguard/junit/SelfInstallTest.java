@@ -107,7 +107,7 @@ class SelfInstallTest {
         assertEquals("0", fork.results().get("failed"), fork.toString());
         assertEquals("java.lang.IllegalStateException: netns-guard: unknown configuration key 'moed'"
                 + " (in system property netnsguard.moed); known keys: mode, report-file, log, expect-outside-scope, allow,"
-                + " recheck-every, self-test", fork.results().get("container.failure"), fork.toString());
+                + " recheck-every, self-test, propagate", fork.results().get("container.failure"), fork.toString());
     }
 
     @Test
