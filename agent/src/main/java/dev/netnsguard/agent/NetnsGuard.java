@@ -1,5 +1,7 @@
 package dev.netnsguard.agent;
 
+import dev.netnsguard.agent.bootstrap.GuardBridge;
+
 import java.io.File;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
@@ -52,6 +54,11 @@ public final class NetnsGuard {
         if (!isInstalled()) {
             throw new IllegalStateException("netns-guard: the agent did not install (see its message on stderr)");
         }
+    }
+
+    /** The inode of the namespace the JVM was launched in, which code outside scopes expects; 0 before install. */
+    public static long launchInode() {
+        return GuardBridge.launchInode();
     }
 
     /** True if the guard is checking (mode report or strict). */

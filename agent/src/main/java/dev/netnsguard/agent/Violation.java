@@ -1,5 +1,7 @@
 package dev.netnsguard.agent;
 
+import dev.netnsguard.agent.bootstrap.ViolationKind;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -27,6 +29,36 @@ public record Violation(String kind, long expected, long actual, String expected
     public Violation(String kind, long expected, long actual, String expectedName, String actualName,
             String thread, boolean virtual, String detail, List<String> stack, Instant time) {
         this(kind, expected, actual, expectedName, actualName, thread, virtual, detail, stack, time, null);
+    }
+
+    /** What happened, in the agent's words for the kind: {@code "socket created"}. */
+    public String what() {
+        ViolationKind known = knownKind();
+        return known != null ? known.what() : kind.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /** How to fix it, in the agent's words for the kind; null for a kind this agent does not know. */
+    public String fix() {
+        ViolationKind known = knownKind();
+        return known != null ? known.fix() : null;
+    }
+
+    /**
+     * True if a frame of {@link #stack()} matches one of {@code patterns}, in the syntax of the
+     * agent's {@code allow} option: {@code com.acme.Pool} (the class and its nested classes),
+     * {@code com.acme.Pool#open} (a method), {@code com.acme.*} (a prefix).
+     */
+    public boolean allowedBy(List<String> patterns) {
+        return Reporter.allowed(stack, patterns);
+    }
+
+    private ViolationKind knownKind() {
+        for (ViolationKind k : ViolationKind.values()) {
+            if (k.name().equals(kind)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** The report as one line of JSON. */

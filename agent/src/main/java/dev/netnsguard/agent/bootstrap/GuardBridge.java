@@ -75,6 +75,11 @@ public final class GuardBridge {
         return mode;
     }
 
+    /** The inode of the namespace the JVM was launched in, as the guard took it at install; 0 before. */
+    public static long launchInode() {
+        return launchInode;
+    }
+
     /** True if the per-thread cache is per carrier (JDK 21+). */
     public static boolean carrierLocal() {
         return ThreadStates.CARRIER_LOCAL;
