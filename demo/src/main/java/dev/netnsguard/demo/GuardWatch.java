@@ -1,6 +1,5 @@
 package dev.netnsguard.demo;
 
-import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSViolationError;
 import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
@@ -78,28 +77,17 @@ final class GuardWatch {
     }
 
     private void describe(Violation v) {
-        terminal.detail("what", wording(v.kind(), "what") + " on thread \"" + v.thread() + "\""
+        terminal.detail("what", v.what() + " on thread \"" + v.thread() + "\""
                 + (v.virtual() ? " (virtual)" : "") + (v.detail() != null ? ": " + v.detail() : ""));
         terminal.detail("expected", name(v.expectedName(), v.expected()));
         terminal.detail("actual", name(v.actualName(), v.actual()));
         terminal.detail("where", v.stack().stream().filter(f -> f.startsWith("dev.netnsguard.demo."))
                 .findFirst().orElse(v.stack().isEmpty() ? "?" : v.stack().get(0)));
-        terminal.detail("fix", wording(v.kind(), "fix"));
-    }
-
-    /** The agent's wording for a kind ({@code what} happened, the {@code fix}), from its bootstrap enum. */
-    private static String wording(String kind, String which) {
-        try {
-            Class<?> kinds = Class.forName("dev.netnsguard.agent.bootstrap.ViolationKind", false, null);
-            Object constant = kinds.getMethod("valueOf", String.class).invoke(null, kind);
-            return (String) kinds.getMethod(which).invoke(constant);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return kind;
-        }
+        terminal.detail("fix", v.fix());
     }
 
     private static String name(String name, long inode) {
-        String known = name != null ? name : inode == NetNS.launch().inode() ? "the JVM's launch namespace" : null;
+        String known = name != null ? name : inode == NetnsGuard.launchInode() ? "the JVM's launch namespace" : null;
         return (known != null ? known + " " : "") + "net:[" + inode + "]";
     }
 

@@ -1,10 +1,8 @@
 package dev.netnsguard.junit;
 
+import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
 
-import java.lang.reflect.Method;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +13,6 @@ final class Report {
     /** Violations shown in full; the others are summed up by kind and site. */
     static final int SHOWN = 10;
     private static final String KIND = "dev.netnsguard.agent.bootstrap.ViolationKind";
-    private static final long LAUNCH = launchInode();
 
     private final List<Violation> violations;
     private final int total;
@@ -30,7 +27,7 @@ final class Report {
         List<Violation> kept = window.kept();
         List<Violation> reported = new ArrayList<>();
         for (Violation v : kept) {
-            if (!allowed(v.stack(), allow)) {
+            if (!v.allowedBy(allow)) {
                 reported.add(v);
             }
         }
@@ -67,12 +64,11 @@ final class Report {
     }
 
     private static void describe(StringBuilder m, Violation v) {
-        String[] words = kindWords(v.kind());
         m.append(v.kind()).append(" on thread \"").append(v.thread()).append('"');
         if (v.virtual()) {
             m.append(" (virtual)");
         }
-        m.append(": ").append(words[0]);
+        m.append(": ").append(v.what());
         if (v.detail() != null) {
             m.append(" (").append(v.detail()).append(')');
         }
@@ -82,8 +78,8 @@ final class Report {
         if (site != null) {
             m.append("\n   at ").append(site);
         }
-        if (words[1] != null) {
-            m.append("\n   Fix: ").append(words[1]).append('.');
+        if (v.fix() != null) {
+            m.append("\n   Fix: ").append(v.fix()).append('.');
         }
         m.append("\n   Stack:");
         List<String> stack = v.stack();
@@ -109,7 +105,7 @@ final class Report {
     private static String label(long inode, String name) {
         String id = "net:[" + inode + "]";
         String s = name != null ? name + " " + id : id;
-        return inode == LAUNCH ? s + " (the JVM's launch namespace)" : s;
+        return inode == NetnsGuard.launchInode() ? s + " (the JVM's launch namespace)" : s;
     }
 
     /** The first frame outside the JDK: where the code under test did it. */
@@ -142,60 +138,5 @@ final class Report {
         String qualified = paren < 0 ? frame : frame.substring(0, paren);
         int slash = qualified.lastIndexOf('/');
         return slash < 0 ? qualified : qualified.substring(slash + 1);
-    }
-
-    /**
-     * True if a frame matches a pattern: {@code com.acme.Pool} (the class and its nested classes),
-     * {@code com.acme.Pool#open} (a method), {@code com.acme.*} (a prefix). The agent's syntax.
-     */
-    static boolean allowed(List<String> stack, List<String> patterns) {
-        if (patterns.isEmpty()) {
-            return false;
-        }
-        for (String frame : stack) {
-            String qualified = qualifiedMethod(frame);
-            int dot = qualified.lastIndexOf('.');
-            String cls = dot < 0 ? qualified : qualified.substring(0, dot);
-            String method = dot < 0 ? "" : qualified.substring(dot + 1);
-            for (String pattern : patterns) {
-                int hash = pattern.indexOf('#');
-                String clsPattern = hash < 0 ? pattern : pattern.substring(0, hash);
-                String methodPattern = hash < 0 ? null : pattern.substring(hash + 1);
-                boolean clsOk = clsPattern.endsWith("*")
-                        ? cls.startsWith(clsPattern.substring(0, clsPattern.length() - 1))
-                        : cls.equals(clsPattern) || cls.startsWith(clsPattern + "$");
-                if (clsOk && (methodPattern == null || methodPattern.equals(method))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The agent's words for a kind: what happened and the fix; the kind's name where unavailable. */
-    private static String[] kindWords(String kind) {
-        try {
-            Class<?> type = Class.forName(KIND, false, null); // the guard's bootstrap part
-            for (Object constant : type.getEnumConstants()) {
-                if (((Enum<?>) constant).name().equals(kind)) {
-                    Method what = type.getMethod("what");
-                    Method fix = type.getMethod("fix");
-                    return new String[] {(String) what.invoke(constant), (String) fix.invoke(constant)};
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // an agent without these words
-        }
-        return new String[] {kind.toLowerCase(java.util.Locale.ROOT).replace('_', ' '), null};
-    }
-
-    /** The JVM's launch namespace: the thread-group leader's, as the agent takes it. */
-    private static long launchInode() {
-        try {
-            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-        } catch (Exception | LinkageError e) {
-            return -1;
-        }
     }
 }

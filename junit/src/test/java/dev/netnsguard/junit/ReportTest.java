@@ -63,13 +63,13 @@ class ReportTest {
 
     @Test
     void allowPatternsMatchAClassItsNestedClassesAMethodOrAPrefix() {
-        assertTrue(Report.allowed(STACK, List.of("com.acme.Pool")));
-        assertTrue(Report.allowed(STACK, List.of("com.acme.Pool$Worker#open")));
-        assertTrue(Report.allowed(STACK, List.of("com.acme.*")));
-        assertTrue(Report.allowed(STACK, List.of("sun.nio.ch.Net#socket")));
-        assertFalse(Report.allowed(STACK, List.of("com.acme.Poo")));
-        assertFalse(Report.allowed(STACK, List.of("com.acme.Pool#close")));
-        assertFalse(Report.allowed(STACK, List.of()));
+        assertTrue(violation("SOCKET_OPEN", "t").allowedBy(List.of("com.acme.Pool")));
+        assertTrue(violation("SOCKET_OPEN", "t").allowedBy(List.of("com.acme.Pool$Worker#open")));
+        assertTrue(violation("SOCKET_OPEN", "t").allowedBy(List.of("com.acme.*")));
+        assertTrue(violation("SOCKET_OPEN", "t").allowedBy(List.of("sun.nio.ch.Net#socket")));
+        assertFalse(violation("SOCKET_OPEN", "t").allowedBy(List.of("com.acme.Poo")));
+        assertFalse(violation("SOCKET_OPEN", "t").allowedBy(List.of("com.acme.Pool#close")));
+        assertFalse(violation("SOCKET_OPEN", "t").allowedBy(List.of()));
         assertNull(Report.of(window(violation("SOCKET_OPEN", "x")), List.of("com.acme.OrderTest#orders")));
     }
 }
