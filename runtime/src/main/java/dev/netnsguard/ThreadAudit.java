@@ -1,6 +1,7 @@
 package dev.netnsguard;
 
 import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.scope.GuardLink;
 import dev.netnsguard.scope.NamespaceEntry;
 import dev.netnsguard.scope.ThreadNamespace;
 
@@ -33,6 +34,7 @@ final class ThreadAudit {
         int self = Syscalls.gettid();
         Map<String, Thread> byOsName = uniqueByOsName();
         Map<Long, String> names = NamedInodes.read();
+        Map<Thread, Object[]> births = GuardLink.births();
         long launch = Hosts.LAUNCH.inode();
         List<ThreadNetNS> threads = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
@@ -48,8 +50,10 @@ final class ThreadAudit {
                     thread = byOsName.get(comm);
                 }
                 long ino = inode.getAsLong();
+                Object[] birth = thread == null ? null : births.get(thread);
                 threads.add(new ThreadNetNS(tid, comm, thread, ino, names.get(ino),
-                        managed.containsKey((int) tid), ino == launch));
+                        managed.containsKey((int) tid), ino == launch, birth == null ? null
+                        : new ThreadNetNS.Birth((Long) birth[0], (Boolean) birth[1], (String) birth[2])));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list /proc/self/task", e);

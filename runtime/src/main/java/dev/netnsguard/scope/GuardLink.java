@@ -3,6 +3,7 @@ package dev.netnsguard.scope;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -58,6 +59,26 @@ public final class GuardLink {
                     "netns-guard: the attached agent's bridge " + BRIDGE + " does not match this runtime,"
                             + " so the agent cannot see its scopes; use an agent and runtime of the same version",
                     incompatible);
+        }
+    }
+
+    /** The agent's record of where threads were born ({@code Births.snapshot()}, JDK types only). */
+    private static final String BIRTHS = "dev.netnsguard.agent.bootstrap.Births";
+
+    /**
+     * Where the agent, if attached, saw live threads born outside the launch namespace: each thread
+     * mapped to {@code {Long inode, Boolean bornInsideAScope, String creatorName}}. Empty without the
+     * agent, or with an agent that does not record births.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<Thread, Object[]> births() {
+        try {
+            Class<?> births = Class.forName(BIRTHS, false, null);
+            MethodHandle snapshot = MethodHandles.publicLookup().findStatic(births, "snapshot",
+                    MethodType.methodType(Map.class));
+            return (Map<Thread, Object[]>) snapshot.invoke();
+        } catch (Throwable noAgentOrNoBirths) {
+            return Map.of();
         }
     }
 

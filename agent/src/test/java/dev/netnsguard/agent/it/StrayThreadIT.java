@@ -74,7 +74,7 @@ class StrayThreadIT {
     void theThreadsCommandShowsWhereStrayPoolThreadsWereBorn() throws Exception {
         try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(TrapScenario.class, "stray-target")) {
             String name = target.await("ns.name");
-            String birth = target.await("birth"); // what NetNS.auditThreads() could read: Births.snapshot()
+            String birth = target.await("birth"); // as NetNS.auditThreads() shows it
             assertTrue(birth.matches("\\[\\d+, true, netns-" + name + "-call-1\\]"), birth);
             String pid = target.await("ready");
             ForkedJvm.Result threads = ForkedJvm.agentCommand("threads", pid);

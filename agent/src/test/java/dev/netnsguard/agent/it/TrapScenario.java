@@ -530,9 +530,10 @@ public final class TrapScenario {
         try {
             ns.run(host -> lazy.submit(() -> null).get());
             result("ns.name", ns.name().orElseThrow());
-            for (java.util.Map.Entry<Thread, Object[]> birth : dev.netnsguard.agent.bootstrap.Births.snapshot().entrySet()) {
-                if (birth.getKey().getName().equals("pool-1-thread-1")) {
-                    result("birth", java.util.Arrays.toString(birth.getValue()));
+            for (dev.netnsguard.ThreadNetNS thread : NetNS.auditThreads()) {
+                if (thread.thread().map(Thread::getName).orElse("").equals("pool-1-thread-1")) {
+                    thread.birth().ifPresent(b -> result("birth",
+                            "[" + b.inode() + ", " + b.insideScope() + ", " + b.creator() + "]"));
                 }
             }
             result("ready", ProcessHandle.current().pid());
