@@ -32,7 +32,13 @@ class DemoIT {
     }
 
     private static String runDemo(String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
+        return runDemoAs(List.of(), 0, options);
+    }
+
+    /** Runs the demo, prefixed by {@code as} (such as setpriv), and expects {@code exit}. */
+    private static String runDemoAs(List<String> as, int exit, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(as);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=mode=report,log=none",
                 "-Djdk.net.hosts.file=" + Path.of("hosts").toAbsolutePath(),
@@ -44,7 +50,7 @@ class DemoIT {
             demo.destroyForcibly();
             throw new AssertionError("the demo did not finish:\n" + output);
         }
-        assertEquals(0, demo.exitValue(), output);
+        assertEquals(exit, demo.exitValue(), output);
         return output;
     }
 
@@ -80,6 +86,35 @@ class DemoIT {
         for (String row : rows) {
             assertTrue(row.endsWith("thrown"), "not thrown: " + row + "\n" + output);
         }
+    }
+
+    @Test
+    void withoutRootItSaysWhatIsNeededAndMakesNothing() throws Exception {
+        List<String> before = NetNS.listNamed();
+        String output = runDemoAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"), 1);
+        assertTrue(output.contains("must run as root") && output.contains("CAP_SYS_ADMIN"), output);
+        assertFalse(output.contains("\tat "), output);
+        assertEquals(before, NetNS.listNamed());
+    }
+
+    @Test
+    void interruptedMidwayItStillDeletesWhatItCreated() throws Exception {
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=mode=report,log=none",
+                "-Djdk.net.hosts.file=" + Path.of("hosts").toAbsolutePath(),
+                "-jar", DEMO_JAR.toAbsolutePath().toString()).redirectErrorStream(true).start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("== a service born")) {
+                // wait until the namespaces exist
+            }
+            demo.destroy(); // SIGTERM, as a Ctrl-C would end it: the shutdown hook cleans up
+            while (out.readLine() != null) {
+                // drain until the demo is gone
+            }
+        }
+        assertTrue(demo.waitFor(5, TimeUnit.MINUTES), "the demo did not end");
     }
 
     @Test
