@@ -109,7 +109,9 @@ class DemoIT {
             while ((line = out.readLine()) != null && !line.startsWith("== a service born")) {
                 // wait until the namespaces exist
             }
-            demo.destroy(); // SIGTERM, as a Ctrl-C would end it: the shutdown hook cleans up
+            // SIGTERM, as a Ctrl-C would end it (the JVM runs its shutdown hooks for both); through the
+            // handle, because Process.destroy() also closes the streams this test still reads.
+            demo.toHandle().destroy();
             while (out.readLine() != null) {
                 // drain until the demo is gone
             }
