@@ -116,10 +116,11 @@ def load_reference(out):
         if os.path.exists(env_path):
             env["env"] = open(env_path).read().strip()
         loads = []
-        for d in dirs:
+        for i, d in enumerate(dirs, 1):
             p = os.path.join(d, "load.txt")
             if os.path.exists(p):
-                loads.append(open(p).read().strip())
+                # compare.sh runs run.sh one round at a time: each says "round 1"
+                loads.append(re.sub(r"^round \d+", f"round {i}", open(p).read().strip(), flags=re.M))
         env["load"] = loads
     return result, env
 
