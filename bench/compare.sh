@@ -2,7 +2,7 @@
 # netns-guard against the Go CNI reference and the kernel's limits, on this machine, in one go.
 #
 # Usage (as root, Debian 12, from anywhere):
-#   bash bench/compare.sh                 # full run, about 25 minutes with the defaults
+#   bash bench/compare.sh                 # full run, about 18 minutes with the defaults on 2 vCPUs
 #   QUICK=1 bash bench/compare.sh         # smoke: every piece once, tiny iterations (~3 min)
 #
 # What it does:
