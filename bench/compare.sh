@@ -65,17 +65,8 @@ log() { printf '[compare.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 phase() { log "$*"; echo "$(date -u +%H:%M:%S) loadavg $(cut -d' ' -f1-3 /proc/loadavg)  $*" >> "$OUT/meta.txt"; }
 if [ "$(id -u)" != 0 ]; then echo "compare.sh: needs root (namespaces)" >&2; exit 1; fi
 
-NSDIR=/run/netns; [ -d /run ] || NSDIR=/var/run/netns
-before_ns=$(ls "$NSDIR" 2>/dev/null | grep '^ngbench-' || true)
-cleanup() {
-  set +e
-  for f in "$NSDIR"/ngbench-*; do
-    [ -e "$f" ] || continue
-    b=$(basename "$f")
-    grep -qx "$b" <<<"$before_ns" || { log "deleting leftover namespace $b"; ip netns delete "$b"; }
-  done
-}
-trap cleanup EXIT
+# shellcheck source=bench/leftovers.sh
+source "$HERE/leftovers.sh"
 trap 'log interrupted; exit 130' INT TERM
 
 # ---- 1. build -------------------------------------------------------------

@@ -19,17 +19,8 @@ OUT=${OUT:-$HERE/target/smoke}
 SHORT=(-f 1 -wi 0 -i 1 -r 100ms -w 100ms -foe true)
 
 log() { printf '[smoke.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-NSDIR=/run/netns; [ -d /run ] || NSDIR=/var/run/netns
-before_ns=$(ls "$NSDIR" 2>/dev/null | grep '^ngbench-' || true)
-cleanup() {
-  set +e
-  for f in "$NSDIR"/ngbench-*; do
-    [ -e "$f" ] || continue
-    b=$(basename "$f")
-    grep -qx "$b" <<<"$before_ns" || { log "deleting leftover namespace $b"; ip netns delete "$b"; }
-  done
-}
-trap cleanup EXIT
+# shellcheck source=bench/leftovers.sh
+source "$HERE/leftovers.sh"
 trap 'exit 130' INT TERM
 
 if [ ! -f "$JAR" ]; then
