@@ -137,40 +137,20 @@ public final class Cli {
      */
     private static Map<String, String[]> births(String pid) {
         Map<String, String[]> births = new HashMap<>();
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        if (!Files.isExecutable(jcmd)) {
-            return births;
-        }
-        try {
-            Process process = new ProcessBuilder(jcmd.toString(), pid, "VM.system_properties")
-                    .redirectErrorStream(true).start();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return births;
-            }
-            String prefix = dev.netnsguard.agent.bootstrap.Births.PROPERTY + "=";
-            for (String line : output.split("\n")) {
-                if (line.startsWith(prefix)) {
-                    String value = line.substring(prefix.length()).replace("\\", ""); // properties escapes
-                    for (String entry : value.split("/")) {
-                        String[] f = entry.split(",");
-                        if (f.length == 4) {
-                            for (int i = 0; i < 4; i++) {
-                                f[i] = java.net.URLDecoder.decode(f[i], StandardCharsets.UTF_8);
-                            }
-                            births.put(f[0], f);
+        String prefix = dev.netnsguard.agent.bootstrap.Births.PROPERTY + "=";
+        for (String line : jcmd(pid, "VM.system_properties").split("\n")) {
+            if (line.startsWith(prefix)) {
+                String value = line.substring(prefix.length()).replace("\\", ""); // properties escapes
+                for (String entry : value.split("/")) {
+                    String[] f = entry.split(",");
+                    if (f.length == 4) {
+                        for (int i = 0; i < 4; i++) {
+                            f[i] = java.net.URLDecoder.decode(f[i], StandardCharsets.UTF_8);
                         }
+                        births.put(f[0], f);
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            return births;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         return births;
     }
@@ -183,34 +163,42 @@ public final class Cli {
     /** Full Java thread names by OS thread id, from {@code jcmd <pid> Thread.print}; empty if that fails. */
     private static Map<Long, String> javaThreadNames(String pid) {
         Map<Long, String> names = new HashMap<>();
+        for (String line : jcmd(pid, "Thread.print").split("\n")) {
+            Matcher m = NID.matcher(line);
+            if (m.find()) {
+                String nid = m.group(2);
+                long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
+                names.put(tid, m.group(1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * What {@code jcmd <pid> <command>} of this JDK prints, or the empty string where it cannot be
+     * run or does not answer within 30 seconds: the commands degrade to /proc-only output then.
+     */
+    private static String jcmd(String pid, String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         if (!Files.isExecutable(jcmd)) {
-            return names;
+            return "";
         }
         try {
-            Process process = new ProcessBuilder(jcmd.toString(), pid, "Thread.print")
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(jcmd.toString(), pid, command).redirectErrorStream(true).start();
             String output;
             try (InputStream in = process.getInputStream()) {
                 output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return names;
+                return "";
             }
-            for (String line : output.split("\n")) {
-                Matcher m = NID.matcher(line);
-                if (m.find()) {
-                    String nid = m.group(2);
-                    long tid = nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid);
-                    names.put(tid, m.group(1));
-                }
-            }
+            return output;
         } catch (IOException | RuntimeException e) {
-            return names;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
         }
-        return names;
     }
 }
