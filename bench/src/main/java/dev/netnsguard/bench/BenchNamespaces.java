@@ -67,6 +67,21 @@ public final class BenchNamespaces {
         LIVE.remove(name);
     }
 
+    /** A benchmark's teardown: closes its handle (if any), then deletes its namespace, even if closing fails. */
+    public static void closeAndDelete(NetNS ns) {
+        if (ns == null) {
+            return;
+        }
+        String name = ns.name().orElse(null);
+        try {
+            ns.close();
+        } finally {
+            if (name != null) {
+                deleteQuietly(name);
+            }
+        }
+    }
+
     /** Forgets {@code name} after the benchmark itself deleted it. */
     public static void deleted(String name) {
         LIVE.remove(name);

@@ -36,26 +36,16 @@ public class CallBench {
     static final NetNSFunction<Object, RuntimeException> EMPTY = host -> null;
 
     NetNS ns;
-    String name;
 
     @Setup(Level.Trial)
     public void setUp() {
         ns = BenchNamespaces.createWithLoopback("call");
-        name = ns.name().orElseThrow();
         ns.call(EMPTY); // starts the first namespace thread
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        try {
-            if (ns != null) {
-                ns.close();
-            }
-        } finally {
-            if (name != null) {
-                BenchNamespaces.deleteQuietly(name);
-            }
-        }
+        BenchNamespaces.closeAndDelete(ns);
     }
 
     @Benchmark

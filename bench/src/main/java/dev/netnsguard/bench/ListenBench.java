@@ -40,26 +40,16 @@ public class ListenBench {
     static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     NetNS ns;
-    String name;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         ns = BenchNamespaces.createWithLoopback("listen");
-        name = ns.name().orElseThrow();
         ns.call(host -> listenAndClose()); // fails here, not in the measurement, if lo is down
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        try {
-            if (ns != null) {
-                ns.close();
-            }
-        } finally {
-            if (name != null) {
-                BenchNamespaces.deleteQuietly(name);
-            }
-        }
+        BenchNamespaces.closeAndDelete(ns);
     }
 
     static int listenAndClose() throws IOException {

@@ -56,7 +56,6 @@ public class VirtualCallBench {
     public int callers;
 
     NetNS ns;
-    String name;
     ExecutorService virtualThreads;
     long[] latencies = new long[1 << 20];
     int recorded;
@@ -65,7 +64,6 @@ public class VirtualCallBench {
     public void setUp() {
         virtualThreads = newVirtualThreadPerTaskExecutor();
         ns = BenchNamespaces.createWithLoopback("vcall");
-        name = ns.name().orElseThrow();
         ns.call(CallBench.EMPTY);
     }
 
@@ -75,13 +73,8 @@ public class VirtualCallBench {
             if (virtualThreads != null) {
                 virtualThreads.shutdown();
             }
-            if (ns != null) {
-                ns.close();
-            }
         } finally {
-            if (name != null) {
-                BenchNamespaces.deleteQuietly(name);
-            }
+            BenchNamespaces.closeAndDelete(ns);
         }
         writePercentiles();
     }
