@@ -17,6 +17,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the body of a method that may throw anything, in a class with the imports a reader assumes
  * ({@link #IMPORTS}) and fields a fragment may use without declaring them ({@link #FREE_VARIABLES});
  * a fragment's own declarations shadow them.
+ *
+ * <p>A block fenced with a file name, {@code ```java EchoInsideANamespaceTest.java}, shows a real
+ * source file of the build (a test that runs in its own module, with a class path this module does
+ * not have): it must be that file, without its package line, word for word.
  */
 class DocsSnippetsTest {
     private static final Path ROOT = Path.of(System.getProperty("netnsguard.root", "..")).toAbsolutePath().normalize();
@@ -75,6 +80,39 @@ class DocsSnippetsTest {
         }
         assertFalse(tests.isEmpty(), "no ```java blocks found under " + ROOT);
         return tests.stream();
+    }
+
+    private static final Pattern NAMED_BLOCK = Pattern.compile("```java (\\w+\\.java)\\R(.*?)```", Pattern.DOTALL);
+
+    @TestFactory
+    Stream<DynamicTest> everyBlockNamedAfterAFileIsThatFile() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
+            for (Path document : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                Matcher block = NAMED_BLOCK.matcher(Files.readString(document));
+                while (block.find()) {
+                    String file = block.group(1);
+                    String shown = block.group(2);
+                    tests.add(DynamicTest.dynamicTest(ROOT.relativize(document) + ": " + file, () -> {
+                        Path source = sourceNamed(file);
+                        String withoutPackage = Files.readString(source).replaceFirst("\\Apackage [\\w.]+;\\R\\R", "");
+                        assertEquals(withoutPackage, shown, ROOT.relativize(document) + " shows " + file
+                                + " differently from " + ROOT.relativize(source) + ": copy the file into the document");
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** The one source file of the build named {@code file}. */
+    private static Path sourceNamed(String file) throws IOException {
+        try (Stream<Path> files = Files.walk(ROOT)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().equals(file))
+                    .filter(p -> p.toString().contains("/src/") && !p.toString().contains("/target/")).toList();
+            assertEquals(1, found.size(), "expected exactly one source file named " + file + ": " + found);
+            return found.get(0);
+        }
     }
 
     private static void compile(String where, String code) {
