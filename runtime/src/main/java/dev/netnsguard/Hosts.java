@@ -1,7 +1,6 @@
 package dev.netnsguard;
 
 import dev.netnsguard.scope.ThreadNamespace;
-import dev.netnsguard.scope.VirtualThreads;
 
 /**
  * The namespace of the calling thread, as a shared handle to give bodies as {@code host}.
@@ -20,8 +19,9 @@ final class Hosts {
 
     private Hosts() {}
 
-    static NetNS ofCurrentThread() {
-        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+    /** The calling thread's namespace; {@code virtual} says whether the calling thread is virtual. */
+    static NetNS ofCurrentThread(boolean virtual) {
+        if (virtual) {
             return read();
         }
         NetNS host = OF_THREAD.get();

@@ -244,8 +244,9 @@ public final class NetNS implements AutoCloseable {
     public <T, X extends Throwable> T call(NetNSFunction<T, X> body) throws X {
         Objects.requireNonNull(body, "body");
         checkOpen();
-        NetNS host = Hosts.ofCurrentThread();
-        if (host.sameNamespace(this) && !VirtualThreads.isVirtual(Thread.currentThread())) {
+        boolean virtual = VirtualThreads.isVirtual(Thread.currentThread());
+        NetNS host = Hosts.ofCurrentThread(virtual);
+        if (!virtual && host.sameNamespace(this)) {
             Scope outer = Scopes.enter(inode, label);
             try {
                 return body.apply(host);
