@@ -42,14 +42,12 @@ public final class LibC {
     public static final int MNT_DETACH = 2;
 
     public static final int LOCK_EX = 2;
-    public static final int LOCK_UN = 8;
     public static final int F_DUPFD_CLOEXEC = 1030;
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
-    public static final int EBADF = 9;
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
@@ -57,7 +55,6 @@ public final class LibC {
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
-    public static final int ENAMETOOLONG = 36;
 
     public static final int AF_NETLINK = 16;
     public static final int SOCK_RAW = 3;

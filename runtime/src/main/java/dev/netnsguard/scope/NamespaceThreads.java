@@ -84,11 +84,6 @@ public final class NamespaceThreads {
         }
     }
 
-    /** How many namespace threads are alive. */
-    public int size() {
-        return workers.size();
-    }
-
     private void start(Handoff first) {
         int entryFd = Syscalls.dupCloexec(fd);
         Worker worker = new Worker(first, entryFd);

@@ -2,7 +2,7 @@ package dev.netnsguard.scope;
 
 /**
  * What a piece of running code expects: the network namespace it should be in, with the label to
- * show for it in reports. Immutable; frames nest through {@link #outer()}.
+ * show for it in reports. Immutable; {@link Scopes#enter} returns the scope to restore on leaving.
  *
  * <p>A thread's current scope is kept by {@link Scopes}. Inside {@code NetNS.call} and on threads of
  * {@code NetNS.threadFactory()} it is the target namespace; a thread with no scope expects the
@@ -11,12 +11,10 @@ package dev.netnsguard.scope;
 public final class Scope {
     private final long inode;
     private final String label;
-    private final Scope outer;
 
-    Scope(long inode, String label, Scope outer) {
+    Scope(long inode, String label) {
         this.inode = inode;
         this.label = label;
-        this.outer = outer;
     }
 
     /** The inode of the expected network namespace (as in {@code net:[inode]}). */
@@ -27,11 +25,6 @@ public final class Scope {
     /** How reports name the expected namespace: its name where it has one, else {@code net:[inode]}. */
     public String label() {
         return label;
-    }
-
-    /** The scope this one was entered from, or null for a thread's outermost scope. */
-    public Scope outer() {
-        return outer;
     }
 
     @Override

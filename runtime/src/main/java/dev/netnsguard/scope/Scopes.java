@@ -37,7 +37,7 @@ public final class Scopes {
      */
     public static Scope enter(long inode, String label) {
         Scope outer = CURRENT.get();
-        CURRENT.set(new Scope(inode, label, outer));
+        CURRENT.set(new Scope(inode, label));
         return outer;
     }
 
