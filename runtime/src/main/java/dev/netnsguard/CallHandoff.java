@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.scope.Handoff;
+import dev.netnsguard.internal.scope.Handoff;
 
 /** A {@link NetNSFunction} on its way to a namespace thread, with the caller's namespace and the result. */
 final class CallHandoff<T, X extends Throwable> extends Handoff {

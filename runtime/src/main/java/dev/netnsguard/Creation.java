@@ -1,7 +1,7 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.Syscalls;
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.linux.SyscallException;
 
 import java.util.concurrent.atomic.AtomicReference;
 

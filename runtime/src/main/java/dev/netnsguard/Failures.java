@@ -1,7 +1,7 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.LibC;
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.LibC;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /** Turns a failed system call into the typed {@link NetNSException} its errno calls for. */
 final class Failures {

@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.scope.ThreadNamespace;
+import dev.netnsguard.internal.scope.ThreadNamespace;
 
 /**
  * The namespace of the calling thread, as a shared handle to give bodies as {@code host}.

@@ -1,9 +1,9 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.Syscalls;
-import dev.netnsguard.linux.SyscallException;
-import dev.netnsguard.scope.LaunchThreads;
-import dev.netnsguard.scope.NamespaceEntry;
+import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.linux.SyscallException;
+import dev.netnsguard.internal.scope.LaunchThreads;
+import dev.netnsguard.internal.scope.NamespaceEntry;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +25,7 @@ final class NamespaceThreadFactory implements ThreadFactory {
         NetNS view = ns.hostView();
         Thread thread = new Thread(() -> {
             try {
-                NamespaceEntry.enter(entryFd.take(), ns.inode(), ns.label());
+                NamespaceEntry.enter(entryFd.take(), ns.inode(), ns.name().orElse(null));
             } catch (SyscallException e) {
                 throw Failures.of("thread " + Thread.currentThread().getName() + " cannot enter " + ns, e);
             } catch (IllegalStateException e) {

@@ -1,15 +1,15 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.ChannelFds;
-import dev.netnsguard.linux.Syscalls;
-import dev.netnsguard.linux.SyscallException;
-import dev.netnsguard.scope.EntryFailedException;
-import dev.netnsguard.scope.LaunchThreads;
-import dev.netnsguard.scope.NamespaceEntry;
-import dev.netnsguard.scope.NamespaceThreads;
-import dev.netnsguard.scope.Scope;
-import dev.netnsguard.scope.Scopes;
-import dev.netnsguard.scope.VirtualThreads;
+import dev.netnsguard.internal.linux.ChannelFds;
+import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.linux.SyscallException;
+import dev.netnsguard.internal.scope.EntryFailedException;
+import dev.netnsguard.internal.scope.LaunchThreads;
+import dev.netnsguard.internal.scope.NamespaceEntry;
+import dev.netnsguard.internal.scope.NamespaceThreads;
+import dev.netnsguard.internal.scope.Scope;
+import dev.netnsguard.internal.scope.Scopes;
+import dev.netnsguard.internal.scope.VirtualThreads;
 
 import java.io.IOException;
 import java.lang.ref.Cleaner;
@@ -63,6 +63,8 @@ import javax.net.SocketFactory;
  * failures are reported as typed {@link NetNSException}s naming the path or namespace and the errno.
  */
 public final class NetNS implements AutoCloseable {
+    private static final Scopes.Control SCOPES = Scopes.control();
+
     private final Resources resources;
     private final Cleaner.Cleanable cleanable;
     private final long device;
@@ -102,6 +104,21 @@ public final class NetNS implements AutoCloseable {
     public static NetNS current() {
         return new NetNS(Opener.open("/proc/thread-self/ns/net", "the calling thread's network namespace"),
                 null, null, false);
+    }
+
+    /**
+     * The name of the named namespace the calling code's scope expects: inside {@link #call} and
+     * {@link #run} of a handle that has a {@linkplain #name() name}, on threads of its
+     * {@link #threadFactory()} and after its {@link #enterCurrentThread()}, and (with the agent) in tasks
+     * submitted from there. Empty outside scopes and in scopes of anonymous namespaces.
+     *
+     * <p>This is what the code expects, not where the thread is: for where it is, see {@link #current()}.
+     * Per-namespace configuration keyed by name, such as {@code /etc/netns/NAME/resolv.conf}, is looked
+     * up with it.
+     */
+    public static Optional<String> scopeName() {
+        Scope scope = Scopes.current();
+        return scope == null ? Optional.empty() : Optional.ofNullable(scope.name());
     }
 
     /**
@@ -247,11 +264,11 @@ public final class NetNS implements AutoCloseable {
         boolean virtual = VirtualThreads.isVirtual(Thread.currentThread());
         NetNS host = Hosts.ofCurrentThread(virtual);
         if (!virtual && host.sameNamespace(this)) {
-            Scope outer = Scopes.enter(inode, label);
+            Scope outer = SCOPES.enter(inode, name);
             try {
                 return body.apply(host);
             } finally {
-                Scopes.restore(outer);
+                SCOPES.restore(outer);
             }
         }
         CallHandoff<T, X> handoff = new CallHandoff<>(body, host);
@@ -325,7 +342,7 @@ public final class NetNS implements AutoCloseable {
                     + ".call(host -> ...) or a socket born in the namespace instead");
         }
         try {
-            NamespaceEntry.enter(resources.fd(), inode, label());
+            NamespaceEntry.enter(resources.fd(), inode, name);
         } catch (SyscallException e) {
             throw Failures.of("enter " + this, e);
         } catch (IllegalStateException e) {
@@ -516,7 +533,7 @@ public final class NetNS implements AutoCloseable {
                 threads = resources.threads;
                 if (threads == null) {
                     NetNS view = hostView();
-                    threads = new NamespaceThreads(resources.fd(), inode, label, threadNamePrefix("call-"),
+                    threads = new NamespaceThreads(resources.fd(), inode, name, threadNamePrefix("call-"),
                             () -> Hosts.entered(view));
                     resources.threads = threads;
                 }

@@ -1,7 +1,7 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.Errno;
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.Errno;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * The base of every error netns-guard reports. Unchecked: most namespace errors are environmental

@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * A named network namespace could not be created because the name is taken (EEXIST). Nothing was changed.

@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * The kernel refused an operation for lack of privilege (EPERM, EACCES). Entering, creating and deleting network namespaces needs {@code CAP_SYS_ADMIN}; configuring them needs {@code CAP_NET_ADMIN}.

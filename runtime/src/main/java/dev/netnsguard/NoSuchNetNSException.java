@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * A path, name, process or thread that should refer to a network namespace does not exist (ENOENT, ESRCH).

@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * A path exists but does not refer to a network namespace: a regular file, a directory, another kind of namespace such as {@code /proc/self/ns/mnt}, or an empty file left in the run directory.

@@ -1,8 +1,8 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.LibC;
-import dev.netnsguard.linux.Syscalls;
-import dev.netnsguard.linux.SyscallException;
+import dev.netnsguard.internal.linux.LibC;
+import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.linux.SyscallException;
 
 /**
  * Opens a path as a network namespace and proves it is one, checking the opened descriptor rather

@@ -1,9 +1,9 @@
 package dev.netnsguard;
 
-import dev.netnsguard.linux.Syscalls;
-import dev.netnsguard.scope.GuardLink;
-import dev.netnsguard.scope.NamespaceEntry;
-import dev.netnsguard.scope.ThreadNamespace;
+import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.scope.GuardLink;
+import dev.netnsguard.internal.scope.NamespaceEntry;
+import dev.netnsguard.internal.scope.ThreadNamespace;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

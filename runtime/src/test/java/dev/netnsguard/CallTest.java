@@ -1,6 +1,6 @@
 package dev.netnsguard;
 
-import dev.netnsguard.scope.Scopes;
+import dev.netnsguard.internal.scope.Scopes;
 import dev.netnsguard.testing.Threads;
 
 import java.io.IOException;

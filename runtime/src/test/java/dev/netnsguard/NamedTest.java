@@ -154,7 +154,7 @@ class NamedTest {
             assertTrue(a.name().isEmpty());
             assertTrue(a.path().isEmpty());
             String links = a.call(host -> Files.readString(Path.of("/proc/self/task")
-                    .resolve(String.valueOf(dev.netnsguard.linux.Syscalls.gettid())).resolve("net/dev")));
+                    .resolve(String.valueOf(dev.netnsguard.internal.linux.Syscalls.gettid())).resolve("net/dev")));
             List<String> names = Arrays.stream(links.split("\n")).skip(2)
                     .map(l -> l.strip().split(":")[0]).toList();
             assertEquals(List.of("lo"), names, "a new namespace has only a loopback link");

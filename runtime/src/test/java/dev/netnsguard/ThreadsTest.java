@@ -1,7 +1,7 @@
 package dev.netnsguard;
 
-import dev.netnsguard.scope.LaunchThreads;
-import dev.netnsguard.scope.Scopes;
+import dev.netnsguard.internal.scope.LaunchThreads;
+import dev.netnsguard.internal.scope.Scopes;
 import dev.netnsguard.testing.TestNamespaces;
 import dev.netnsguard.testing.Threads;
 

@@ -49,7 +49,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  */
 final class Installer {
     /** The runtime class whose connect() hands its scope state to the bridge. */
-    static final String GUARD_LINK = "dev.netnsguard.scope.GuardLink";
+    static final String GUARD_LINK = "dev.netnsguard.internal.scope.GuardLink";
 
     private static final String NET = "sun.nio.ch.Net";
     private static final String DATAGRAM_CHANNEL = "sun.nio.ch.DatagramChannelImpl";

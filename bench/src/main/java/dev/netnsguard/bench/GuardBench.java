@@ -1,7 +1,6 @@
 package dev.netnsguard.bench;
 
 import dev.netnsguard.NetNS;
-import dev.netnsguard.scope.Scopes;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -67,14 +66,14 @@ public class GuardBench {
         String mode = System.getProperty("ngbench.guard.mode", "none");
         boolean bridge;
         try {
-            Class.forName(dev.netnsguard.scope.GuardLink.BRIDGE, false, null);
+            Class.forName(dev.netnsguard.internal.scope.GuardLink.BRIDGE, false, null);
             bridge = true;
         } catch (ClassNotFoundException absent) {
             bridge = false;
         }
         System.out.println("ngbench: guard mode " + mode + ", agent bridge " + (bridge ? "present" : "absent"));
         if ((mode.equals("report") || mode.equals("strict")) && !bridge) {
-            throw new IllegalStateException("mode " + mode + " but the agent's bridge " + dev.netnsguard.scope.GuardLink.BRIDGE
+            throw new IllegalStateException("mode " + mode + " but the agent's bridge " + dev.netnsguard.internal.scope.GuardLink.BRIDGE
                     + " is not loaded: is -javaagent on the command line?");
         }
     }
@@ -201,21 +200,15 @@ public class GuardBench {
     }
 
     /**
-     * The calling thread inside a scope (one that expects the namespace the JVM runs in, so nothing
-     * is wrong): every task submitted carries the scope (propagation), still no network work.
+     * The calling thread inside a scope (it entered the namespace the JVM runs in, so nothing is
+     * wrong): every task submitted carries the scope (propagation), still no network work. The
+     * benchmark thread keeps that scope for the rest of the trial; each benchmark runs in its own fork.
      */
     @State(Scope.Thread)
     public static class InScope {
-        dev.netnsguard.scope.Scope outer;
-
-        @Setup(Level.Iteration)
+        @Setup(Level.Trial)
         public void enter() {
-            outer = Scopes.enter(NetNS.launch().inode(), "ngbench-launch");
-        }
-
-        @TearDown(Level.Iteration)
-        public void leave() {
-            Scopes.restore(outer);
+            NetNS.launch().enterCurrentThread();
         }
     }
 

@@ -38,6 +38,8 @@ class SelfInstallTest {
         if (FEATURE >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED"); // JNA, as the runtime's docs say
         }
+        // The examples plant foreign native switches, which the per-thread cache sees only when re-read.
+        cmd.add("-Dnetnsguard.recheck-every=1");
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -3,8 +3,8 @@ package dev.netnsguard.netlink;
 import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSClosedException;
 import dev.netnsguard.NetNSException;
-import dev.netnsguard.linux.SyscallException;
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.SyscallException;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;

@@ -1,8 +1,8 @@
 package dev.netnsguard.netlink;
 
 import dev.netnsguard.NetNSException;
-import dev.netnsguard.linux.Errno;
-import dev.netnsguard.linux.LibC;
+import dev.netnsguard.internal.linux.Errno;
+import dev.netnsguard.internal.linux.LibC;
 
 import java.util.Optional;
 

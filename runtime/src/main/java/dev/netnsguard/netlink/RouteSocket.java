@@ -2,11 +2,11 @@ package dev.netnsguard.netlink;
 
 import com.sun.jna.LastErrorException;
 import dev.netnsguard.NetNSClosedException;
-import dev.netnsguard.linux.LibC;
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.LibC;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.io.IOException;
-import dev.netnsguard.scope.LaunchThreads;
+import dev.netnsguard.internal.scope.LaunchThreads;
 
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netnsguard.linux.LibC;
+import dev.netnsguard.internal.linux.LibC;
 
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;

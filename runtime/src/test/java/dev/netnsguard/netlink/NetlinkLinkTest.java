@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.netnsguard.NetNS;
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.netnsguard.testing;
 
-import dev.netnsguard.scope.ThreadNamespace;
+import dev.netnsguard.internal.scope.ThreadNamespace;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

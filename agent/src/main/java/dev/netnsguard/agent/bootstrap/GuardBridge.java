@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The bootstrap-side half of the agent: what the inlined advice in JDK classes calls, and the end
- * of the runtime's {@code dev.netnsguard.scope.GuardLink}. Loaded by the bootstrap class loader;
+ * of the runtime's {@code dev.netnsguard.internal.scope.GuardLink}. Loaded by the bootstrap class loader;
  * depends on JDK types only (and {@link NetNSViolationError}, shipped beside it).
  *
  * <p>At each guarded call it compares the namespace the code expects (read from the runtime's scope
@@ -408,7 +408,7 @@ public final class GuardBridge {
             local.set(state);
             return state.inode;
         }
-        if (--state.countdown < 0) {
+        if (--state.countdown <= 0) {
             int every = recheckEvery;
             state.countdown = every > 0 ? every : Integer.MAX_VALUE;
             if (every > 0) {

@@ -347,7 +347,7 @@ public final class Scenario {
         Thread thread = new Thread(() -> {
             try {
                 SocketChannel.open().close(); // the guard caches: launch namespace
-                dev.netnsguard.linux.Syscalls.setNetNS(ns.fd());
+                dev.netnsguard.internal.linux.Syscalls.setNetNS(ns.fd());
                 for (int i = 0; i < 20; i++) {
                     SocketChannel.open().close();
                 }

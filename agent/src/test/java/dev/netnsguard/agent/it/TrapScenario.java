@@ -520,7 +520,7 @@ public final class TrapScenario {
             return;
         }
         measure("before-switch", () -> startVirtual(builder, socketTask()).join());
-        startVirtual(builder, () -> dev.netnsguard.linux.Syscalls.setNetNS(ns.fd())).join();
+        startVirtual(builder, () -> dev.netnsguard.internal.linux.Syscalls.setNetNS(ns.fd())).join();
         measure("after-switch", () -> startVirtual(builder, socketTask()).join());
     }
 

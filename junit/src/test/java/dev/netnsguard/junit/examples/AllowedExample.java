@@ -1,7 +1,6 @@
 package dev.netnsguard.junit.examples;
 
 import dev.netnsguard.junit.NetnsGuarded;
-import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,8 +31,7 @@ public class AllowedExample {
     static void onStrayWorker(String tag, Callable<Void> action) throws Exception {
         try (TestNamespace ns = TestNamespace.create(tag)) {
             Thread worker = new Thread(() -> {
-                ns.ns.enterCurrentThread();
-                Scopes.swap(null);
+                ForeignSwitch.into(ns.ns); // in the namespace, still expecting the launch namespace
                 try {
                     action.call();
                 } catch (Exception e) {

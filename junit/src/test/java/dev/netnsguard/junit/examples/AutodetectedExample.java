@@ -12,8 +12,7 @@ public class AutodetectedExample {
     void plantedViolation() throws Exception {
         try (TestNamespace ns = TestNamespace.create("auto")) {
             Thread worker = new Thread(() -> {
-                ns.ns.enterCurrentThread();
-                dev.netnsguard.scope.Scopes.swap(null);
+                ForeignSwitch.into(ns.ns); // in the namespace, still expecting the launch namespace
                 try {
                     SocketChannel.open().close();
                 } catch (Exception e) {

@@ -1,7 +1,6 @@
 package dev.netnsguard.junit.examples;
 
 import dev.netnsguard.junit.NetnsGuarded;
-import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,8 +15,7 @@ public class BeforeAllViolationExample {
     static void setUpInTheWrongNamespace() throws Exception {
         try (TestNamespace ns = TestNamespace.create("beforeall")) {
             Thread worker = new Thread(() -> {
-                ns.ns.enterCurrentThread();
-                Scopes.swap(null);
+                ForeignSwitch.into(ns.ns); // in the namespace, still expecting the launch namespace
                 try {
                     SocketChannel.open().close();
                 } catch (Exception e) {

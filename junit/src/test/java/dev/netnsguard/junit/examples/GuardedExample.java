@@ -1,8 +1,7 @@
 package dev.netnsguard.junit.examples;
 
+import dev.netnsguard.NetNS;
 import dev.netnsguard.junit.NetnsGuardExtension;
-import dev.netnsguard.scope.Scope;
-import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -69,18 +68,21 @@ public class GuardedExample {
         }
     }
 
-    /** The test's own thread expects the namespace (its scope says so) but creates a socket where it is. */
+    /**
+     * The test's own thread, moved into the namespace by native code, creates a socket there while its
+     * code expects the launch namespace; it is moved back before the test ends.
+     */
     @Test
     @Order(2)
     void violationOnTheTestThread() {
         try (TestNamespace blue = TestNamespace.create("blue")) {
-            Scope outer = Scopes.enter(blue.ns.inode(), blue.name());
+            ForeignSwitch.into(blue.ns);
             try {
-                SocketChannel.open().close(); // created in the launch namespace: SOCKET_OPEN
+                SocketChannel.open().close(); // created in blue: SOCKET_OPEN
             } catch (Exception e) {
                 throw new AssertionError(e);
             } finally {
-                Scopes.restore(outer);
+                ForeignSwitch.into(NetNS.launch());
             }
         }
     }
@@ -96,8 +98,7 @@ public class GuardedExample {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread worker = new Thread(() -> {
                 try {
-                    red.ns.enterCurrentThread();
-                    Scopes.swap(null); // back to expecting the launch namespace, still in red
+                    ForeignSwitch.into(red.ns); // in the namespace, still expecting the launch namespace
                     SocketChannel.open().close(); // created in red: SOCKET_OPEN
                 } catch (Throwable t) {
                     failure.set(t);

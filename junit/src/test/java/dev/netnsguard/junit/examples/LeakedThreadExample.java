@@ -1,7 +1,6 @@
 package dev.netnsguard.junit.examples;
 
 import dev.netnsguard.junit.NetnsGuardExtension;
-import dev.netnsguard.scope.Scopes;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,7 @@ public class LeakedThreadExample {
         green = TestNamespace.create("green");
         leaked = new Thread(() -> {
             try {
-                green.ns.enterCurrentThread();
-                Scopes.swap(null);
+                ForeignSwitch.into(green.ns); // in the namespace, still expecting the launch namespace
                 GO.await();
                 SocketChannel.open().close(); // created in green, expected the launch namespace
             } catch (Exception e) {

@@ -1,8 +1,7 @@
 package dev.netnsguard.junit.examples;
 
 import dev.netnsguard.junit.NetnsGuardExtension;
-import dev.netnsguard.scope.Scope;
-import dev.netnsguard.scope.Scopes;
+import dev.netnsguard.NetNS;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
@@ -30,11 +29,11 @@ public class ParallelExample {
             throw new IllegalStateException("the tests did not run in parallel");
         }
         try (TestNamespace ns = TestNamespace.create("parallel")) {
-            Scope outer = Scopes.enter(ns.ns.inode(), ns.name());
+            ForeignSwitch.into(ns.ns);
             try {
-                SocketChannel.open().close();
+                SocketChannel.open().close(); // in ns, expecting the launch namespace
             } finally {
-                Scopes.restore(outer);
+                ForeignSwitch.into(NetNS.launch());
             }
         } finally {
             VIOLATED.countDown();

@@ -1,6 +1,6 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.lang.ref.Cleaner;
 

@@ -1,4 +1,4 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
 /**
  * A namespace thread could not enter its namespace, so the body handed to it never ran.

@@ -1,8 +1,8 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
 /**
- * What a piece of running code expects: the network namespace it should be in, with the label to
- * show for it in reports. Immutable; {@link Scopes#enter} returns the scope to restore on leaving.
+ * What a piece of running code expects: the network namespace it should be in, and its name where it
+ * has one. Immutable; entering a scope returns the scope to restore on leaving.
  *
  * <p>A thread's current scope is kept by {@link Scopes}. Inside {@code NetNS.call} and on threads of
  * {@code NetNS.threadFactory()} it is the target namespace; a thread with no scope expects the
@@ -10,11 +10,11 @@ package dev.netnsguard.scope;
  */
 public final class Scope {
     private final long inode;
-    private final String label;
+    private final String name;
 
-    Scope(long inode, String label) {
+    Scope(long inode, String name) {
         this.inode = inode;
-        this.label = label;
+        this.name = name;
     }
 
     /** The inode of the expected network namespace (as in {@code net:[inode]}). */
@@ -22,13 +22,22 @@ public final class Scope {
         return inode;
     }
 
+    /** The name of the expected namespace (an entry of the run directory), or null for an anonymous one. */
+    public String name() {
+        return name;
+    }
+
     /** How reports name the expected namespace: its name where it has one, else {@code net:[inode]}. */
     public String label() {
-        return label;
+        return labelOf(inode, name);
+    }
+
+    static String labelOf(long inode, String name) {
+        return name != null ? name : "net:[" + inode + "]";
     }
 
     @Override
     public String toString() {
-        return label;
+        return label();
     }
 }

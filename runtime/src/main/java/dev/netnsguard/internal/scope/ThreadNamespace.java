@@ -1,4 +1,4 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +31,7 @@ public final class NamespaceThreads {
 
     private final int fd;
     private final long inode;
-    private final String label;
+    private final String name;
     private final String threadNamePrefix;
     private final Runnable onEntered;
     private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
@@ -43,14 +43,14 @@ public final class NamespaceThreads {
      * @param fd    the namespace fd; each thread entering it takes its own duplicate, so the caller
      *              may close {@code fd} after {@link #shutdown()}
      * @param inode the namespace's inode, verified by every thread after it enters
-     * @param label how scopes and errors name the namespace
+     * @param name  the namespace's name, or null for an anonymous one
      * @param threadNamePrefix the start of each thread's name, such as {@code netns-blue-}
      * @param onEntered run by each thread once it is inside the namespace
      */
-    public NamespaceThreads(int fd, long inode, String label, String threadNamePrefix, Runnable onEntered) {
+    public NamespaceThreads(int fd, long inode, String name, String threadNamePrefix, Runnable onEntered) {
         this.fd = fd;
         this.inode = inode;
-        this.label = label;
+        this.name = name;
         this.threadNamePrefix = threadNamePrefix;
         this.onEntered = onEntered;
     }
@@ -64,7 +64,7 @@ public final class NamespaceThreads {
      */
     public Throwable execute(Handoff handoff) {
         if (shutdown) {
-            throw new IllegalStateException("namespace threads of " + label + " are shut down");
+            throw new IllegalStateException("namespace threads of " + Scope.labelOf(inode, name) + " are shut down");
         }
         Worker worker;
         while ((worker = idle.pollFirst()) != null) {
@@ -119,7 +119,7 @@ public final class NamespaceThreads {
             first = null;
             try {
                 try {
-                    NamespaceEntry.enter(entryFd, inode, label);
+                    NamespaceEntry.enter(entryFd, inode, name);
                 } finally {
                     Syscalls.closeQuietly(entryFd);
                 }

@@ -1,4 +1,4 @@
-package dev.netnsguard.linux;
+package dev.netnsguard.internal.linux;
 
 /**
  * Names and texts of errno values, so that every error netns-guard reports says both

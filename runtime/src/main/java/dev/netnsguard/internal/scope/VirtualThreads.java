@@ -1,4 +1,4 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package dev.netnsguard.linux;
+package dev.netnsguard.internal.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package dev.netnsguard.linux;
+package dev.netnsguard.internal.linux;
 
 /**
  * A failed system call, with its errno and a description of what was being done

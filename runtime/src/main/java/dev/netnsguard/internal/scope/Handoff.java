@@ -1,4 +1,4 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
 import java.util.concurrent.locks.LockSupport;
 

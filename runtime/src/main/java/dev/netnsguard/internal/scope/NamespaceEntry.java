@@ -1,6 +1,6 @@
-package dev.netnsguard.scope;
+package dev.netnsguard.internal.scope;
 
-import dev.netnsguard.linux.Syscalls;
+import dev.netnsguard.internal.linux.Syscalls;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,20 +20,20 @@ public final class NamespaceEntry {
 
     /**
      * Enters the namespace behind {@code fd}, verifies that the thread's namespace is now
-     * {@code inode}, and makes the thread's scope expect it.
+     * {@code inode}, and makes the thread's scope expect it, by {@code name} (null for an anonymous namespace).
      *
-     * @throws dev.netnsguard.linux.SyscallException if setns fails
+     * @throws dev.netnsguard.internal.linux.SyscallException if setns fails
      * @throws IllegalStateException if the thread is not in {@code inode} afterwards
      */
-    public static void enter(int fd, long inode, String label) {
+    public static void enter(int fd, long inode, String name) {
         Syscalls.setNetNS(fd);
         long actual = ThreadNamespace.currentInode();
         if (actual != inode) {
-            throw new IllegalStateException("after setns into " + label + " the thread is in net:["
+            throw new IllegalStateException("after setns into " + Scope.labelOf(inode, name) + " the thread is in net:["
                     + actual + "], not net:[" + inode + "]");
         }
         Scopes.swap(null);
-        Scopes.enter(inode, label);
+        Scopes.enter(inode, name);
         MANAGED.put(Syscalls.gettid(), Thread.currentThread());
         GuardLink.threadSwitched(inode);
     }
