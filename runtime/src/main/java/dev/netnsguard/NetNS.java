@@ -2,6 +2,7 @@ package dev.netnsguard;
 
 import dev.netnsguard.internal.linux.ChannelFds;
 import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.nsfs.NsLinks;
 import dev.netnsguard.internal.linux.SyscallException;
 import dev.netnsguard.internal.scope.EntryFailedException;
 import dev.netnsguard.internal.scope.LaunchThreads;
@@ -88,7 +89,7 @@ public final class NetNS implements AutoCloseable {
         this.inode = id[1];
         this.path = path;
         this.name = name;
-        this.label = name != null ? name : "net:[" + inode + "]";
+        this.label = name != null ? name : NsLinks.format(inode);
         this.shared = shared;
         this.resources = new Resources(fd);
         this.cleanable = LaunchThreads.CLEANER.register(this, resources);
@@ -458,7 +459,7 @@ public final class NetNS implements AutoCloseable {
     /** The name or path, then the namespace: {@code blue net:[4026532481]} or {@code net:[4026531840]}. */
     @Override
     public String toString() {
-        String id = "net:[" + inode + "]";
+        String id = NsLinks.format(inode);
         return name != null ? name + " " + id : path != null ? path + " " + id : id;
     }
 

@@ -1,6 +1,7 @@
 package dev.netnsguard;
 
 import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.nsfs.NsLinks;
 import dev.netnsguard.internal.scope.GuardLink;
 import dev.netnsguard.internal.scope.NamespaceEntry;
 import dev.netnsguard.internal.scope.ThreadNamespace;
@@ -33,7 +34,7 @@ final class ThreadAudit {
         Map<Integer, Thread> managed = NamespaceEntry.managedThreads();
         int self = Syscalls.gettid();
         Map<String, Thread> byOsName = uniqueByOsName();
-        Map<Long, String> names = NamedInodes.read();
+        Map<Long, String> names = NsLinks.namedInodes();
         Map<Thread, Object[]> births = GuardLink.births();
         long launch = Hosts.LAUNCH.inode();
         List<ThreadNetNS> threads = new ArrayList<>();

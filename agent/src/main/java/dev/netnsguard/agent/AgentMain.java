@@ -11,18 +11,19 @@ public final class AgentMain {
 
     /** {@code -javaagent:netns-guard-agent.jar[=key=value,...]} */
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
+        start(args, inst);
     }
 
     /** Attached to a running JVM ({@code java -jar netns-guard-agent.jar attach <pid>}). */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        start(args, inst);
     }
 
-    private static void start(String args, Instrumentation inst, boolean late) {
+    private static void start(String args, Instrumentation inst) {
         try {
+            Config config = Config.load(args);
             BootstrapJar.append(inst);
-            Installer.install(args, inst, late);
+            Installer.install(config, inst);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.err.println("netns-guard: not installed because of the configuration error above;"

@@ -30,28 +30,73 @@ final class BootstrapJar {
 
     private BootstrapJar() {}
 
+    /**
+     * Defines the bootstrap part unless the JVM has one, then makes sure it is this agent's: a part
+     * defined by another agent version stays for the life of the JVM, and this agent's code would run
+     * over it.
+     *
+     * @throws IllegalStateException naming both versions if the JVM's bootstrap part is another agent's
+     */
     static synchronized void append(Instrumentation inst) throws IOException {
-        if (onBootstrapPath()) {
-            return;
+        byte[] nested = nestedJar();
+        String identity = identity(nested);
+        if (!onBootstrapPath()) {
+            define(inst, nested);
         }
-        List<byte[]> classes = new ArrayList<>();
-        try (InputStream nested = AgentMain.class.getClassLoader().getResourceAsStream(ENTRY)) {
-            if (nested == null) {
+        String existing = originOfBootstrapPart(identity);
+        if (!identity.equals(existing)) {
+            throw new IllegalStateException("this JVM already has the bootstrap part of " + existing
+                    + ", and this agent is " + identity + "; the bootstrap part is defined once per JVM, so"
+                    + " restart the JVM with this agent to use it");
+        }
+    }
+
+    /** {@code netns-guard agent 0.1.0 (bootstrap 3f2a...)}: the agent's version and a digest of its bootstrap part. */
+    static String identity(byte[] nested) {
+        String version = AgentMain.class.getPackage().getImplementationVersion();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(nested);
+            return "netns-guard agent " + (version == null ? "(unversioned)" : version) + " (bootstrap "
+                    + java.util.HexFormat.of().formatHex(digest, 0, 6) + ")";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The identity the JVM's bootstrap part was stamped with (stamping it with {@code identity} if it has none). */
+    private static String originOfBootstrapPart(String identity) {
+        try {
+            return (String) Class.forName(BRIDGE, false, null).getMethod("origin", String.class).invoke(null, identity);
+        } catch (NoSuchMethodException olderAgent) {
+            return "an older netns-guard agent (its bridge has no origin)";
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot ask the bootstrap part which agent defined it: " + e, e);
+        }
+    }
+
+    private static byte[] nestedJar() throws IOException {
+        try (InputStream in = AgentMain.class.getClassLoader().getResourceAsStream(ENTRY)) {
+            if (in == null) {
                 throw new IllegalStateException("the agent jar has no " + ENTRY + "; use the packaged netns-guard-agent.jar");
             }
-            try (JarInputStream jar = new JarInputStream(nested)) {
-                JarEntry entry;
-                while ((entry = jar.getNextJarEntry()) != null) {
-                    if (entry.getName().endsWith(".class")) {
-                        classes.add(jar.readAllBytes());
-                    }
+            return in.readAllBytes();
+        }
+    }
+
+    private static void define(Instrumentation inst, byte[] nested) throws IOException {
+        List<byte[]> classes = new ArrayList<>();
+        try (JarInputStream jar = new JarInputStream(new java.io.ByteArrayInputStream(nested))) {
+            JarEntry entry;
+            while ((entry = jar.getNextJarEntry()) != null) {
+                if (entry.getName().endsWith(".class")) {
+                    classes.add(jar.readAllBytes());
                 }
             }
         }
         try {
             defineInBootLoader(inst, classes);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            appendToBootPath(inst);
+            appendToBootPath(inst, nested);
         }
         if (!onBootstrapPath()) {
             throw new IllegalStateException("the bootstrap part is not visible to the bootstrap class loader");
@@ -90,12 +135,10 @@ final class BootstrapJar {
         }
     }
 
-    private static void appendToBootPath(Instrumentation inst) throws IOException {
+    private static void appendToBootPath(Instrumentation inst, byte[] nested) throws IOException {
         java.nio.file.Path jar = java.nio.file.Files.createTempFile("netns-guard-bootstrap-", ".jar");
         jar.toFile().deleteOnExit();
-        try (InputStream in = AgentMain.class.getClassLoader().getResourceAsStream(ENTRY)) {
-            java.nio.file.Files.copy(in, jar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        java.nio.file.Files.write(jar, nested);
         inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
     }
 

@@ -41,7 +41,7 @@ public final class NetnsGuard {
             Installer.install(config, Installer.instrumentation());
             return;
         }
-        if ("off".equals(config.mode())) {
+        if (!config.mode().checks()) {
             return;
         }
         File jar = agentJar();
@@ -68,7 +68,7 @@ public final class NetnsGuard {
 
     /** The active mode: strict, report or off. */
     public static String mode() {
-        return isInstalled() ? Installer.reporter().settings().mode() : "off";
+        return isInstalled() ? Installer.reporter().settings().mode().key() : Mode.OFF.key();
     }
 
     /** The active configuration as key=value pairs, or "mode=off" when the guard is not installed. */
@@ -116,6 +116,19 @@ public final class NetnsGuard {
         }
         Reporter reporter = Installer.reporter();
         return reporter == null ? List.of() : reporter.recent();
+    }
+
+    /**
+     * How often each hook that only records or propagates failed inside the guard since install, by hook
+     * name (such as {@code "ThreadPoolExecutor.execute"}); each failure let the call go on unguarded, and
+     * the first of each hook was reported on stderr.
+     */
+    public static Map<String, Long> hookFailures() {
+        if (!available()) {
+            return Map.of();
+        }
+        GuardJudge judge = Installer.judge();
+        return judge == null ? Map.of() : judge.hookFailures();
     }
 
     /** Zeroes the counters, forgets recent violations and logged sites. */

@@ -1,7 +1,7 @@
 package dev.netnsguard.agent;
 
 import dev.netnsguard.agent.bootstrap.ViolationKind;
-import dev.netnsguard.agent.bootstrap.ViolationSink;
+import dev.netnsguard.internal.nsfs.NsLinks;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * lines in the report file, a rate-limited line on stderr per distinct site, a JFR event, and the
  * message strict mode throws. Calls made from allowed classes or methods are not reported.
  */
-final class Reporter implements ViolationSink {
+final class Reporter {
     private static final int MAX_FRAMES = 64;
     private static final int LOG_LINES_PER_MINUTE = 20;
     private static final int RECENT = 200;
@@ -51,7 +51,7 @@ final class Reporter implements ViolationSink {
     private volatile Throwable lastInternalError;
 
     /** What can change when the guard is reconfigured. */
-    record Settings(String mode, boolean log, Path reportFile, List<String> allow, long launch) { }
+    record Settings(Mode mode, boolean log, Path reportFile, List<ClassPattern> allow, long launch) { }
 
     Reporter(Settings settings) {
         this.settings = settings;
@@ -65,8 +65,14 @@ final class Reporter implements ViolationSink {
         return settings;
     }
 
-    @Override
-    public String report(ViolationKind kind, long expected, long actual, String expectedLabel, Object detail) {
+    /**
+     * Reports one violation on the calling thread.
+     *
+     * @param expectedLabel the runtime scope's label for {@code expected}, or null outside scopes
+     * @param detail        what was operated on (host name, command), or null
+     * @return the message strict mode throws, or null if the call is allowed (allow list)
+     */
+    String report(ViolationKind kind, long expected, long actual, String expectedLabel, Object detail) {
         Settings s = settings;
         List<String> stack = stack();
         if (allowed(stack, s.allow())) {
@@ -74,7 +80,7 @@ final class Reporter implements ViolationSink {
         }
         Map<Long, String> names = namespaceNames(expected, actual);
         String expectedName = names.get(expected);
-        if (expectedName == null && expectedLabel != null && !expectedLabel.startsWith("net:[")) {
+        if (expectedName == null && expectedLabel != null && !expectedLabel.equals(NsLinks.format(expected))) {
             expectedName = expectedLabel;
         }
         Thread thread = Thread.currentThread();
@@ -106,8 +112,8 @@ final class Reporter implements ViolationSink {
         return message;
     }
 
-    @Override
-    public void internalError(Throwable failure) {
+    /** The guard itself failed: remembered, and logged once per failure class where logging is on. */
+    void internalError(Throwable failure) {
         lastInternalError = failure;
         if (settings.log()) {
             log("internal " + failure.getClass().getName(), "netns-guard: internal error, check skipped: " + failure);
@@ -137,7 +143,7 @@ final class Reporter implements ViolationSink {
         return List.copyOf(list);
     }
 
-    private static String describe(Object detail) {
+    static String describe(Object detail) {
         if (detail instanceof String[]) {
             String[] command = (String[]) detail;
             return String.join(" ", command);
@@ -171,7 +177,7 @@ final class Reporter implements ViolationSink {
     }
 
     private static String label(long inode, String name, long launch) {
-        String id = "net:[" + inode + "]";
+        String id = NsLinks.format(inode);
         String s = name != null ? name + " " + id : id;
         return inode == launch ? s + " (the JVM's launch namespace)" : s;
     }
@@ -193,7 +199,8 @@ final class Reporter implements ViolationSink {
 
     /** The guard's own frames on top of the stack (the bridge and this reporter); the advice is inlined. */
     private static boolean isGuardFrame(String className) {
-        return className.startsWith("dev.netnsguard.agent.bootstrap.") || className.startsWith(Reporter.class.getName());
+        return className.startsWith("dev.netnsguard.agent.bootstrap.") || className.startsWith(Reporter.class.getName())
+                || className.startsWith(GuardJudge.class.getName());
     }
 
     private static List<String> stack() {
@@ -205,11 +212,8 @@ final class Reporter implements ViolationSink {
                 .collect(Collectors.toList()));
     }
 
-    /**
-     * True if a frame matches an allow pattern: {@code com.acme.Pool} (the class),
-     * {@code com.acme.Pool#open} (a method), {@code com.acme.*} (a prefix).
-     */
-    static boolean allowed(List<String> stack, List<String> patterns) {
+    /** True if a frame matches one of the allow patterns ({@link ClassPattern}, class and method). */
+    static boolean allowed(List<String> stack, List<ClassPattern> patterns) {
         if (patterns.isEmpty()) {
             return false;
         }
@@ -223,23 +227,13 @@ final class Reporter implements ViolationSink {
             int dot = qualified.lastIndexOf('.');
             String cls = dot < 0 ? qualified : qualified.substring(0, dot);
             String method = dot < 0 ? "" : qualified.substring(dot + 1);
-            for (String pattern : patterns) {
-                if (matches(pattern, cls, method)) {
+            for (ClassPattern pattern : patterns) {
+                if (pattern.matches(cls, method)) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    private static boolean matches(String pattern, String cls, String method) {
-        int hash = pattern.indexOf('#');
-        String clsPattern = hash < 0 ? pattern : pattern.substring(0, hash);
-        String methodPattern = hash < 0 ? null : pattern.substring(hash + 1);
-        boolean clsOk = clsPattern.endsWith("*")
-                ? cls.startsWith(clsPattern.substring(0, clsPattern.length() - 1))
-                : cls.equals(clsPattern) || cls.startsWith(clsPattern + "$");
-        return clsOk && (methodPattern == null || methodPattern.equals(method));
     }
 
     private synchronized void log(String siteKey, String line) {
@@ -292,7 +286,6 @@ final class Reporter implements ViolationSink {
     private volatile Map<Long, String> names = Map.of();
     private volatile long namesReadAt;
 
-    /** Named namespaces by inode, re-read at most once a second (violation storms stay cheap). */
     /**
      * The names of /run/netns, re-read at most once a second, and at once when {@code expected} or
      * {@code actual} is a namespace not seen unnamed at the last read (a namespace created since).
@@ -301,7 +294,7 @@ final class Reporter implements ViolationSink {
         long now = System.nanoTime();
         boolean unseen = unseen(expected) || unseen(actual);
         if (namesReadAt == 0 || now - namesReadAt > 1_000_000_000L || unseen) {
-            names = NamespaceNames.read();
+            names = NsLinks.namedInodes();
             namesReadAt = now;
             seenUnnamed.clear();
         }

@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * One violation as reported (the fields of a JSON report line).
  *
- * @param kind         one of SOCKET_OPEN, SOCKET_BIND, SOCKET_CONNECT, SOCKET_SEND, DNS_LOOKUP,
- *                     PROCESS_START, NETLINK_OPEN, STRAY_THREAD
+ * @param kind         what happened: the name of a {@code ViolationKind} (SOCKET_OPEN, ...), the stable name
+ *                     JSON lines, JFR events and {@code NetNSViolationError.kind()} carry too
  * @param expected     inode of the namespace the code expected
  * @param actual       inode of the namespace the operation happened in
  * @param expectedName name of the expected namespace where known, else null
@@ -37,28 +37,29 @@ public record Violation(String kind, long expected, long actual, String expected
         return known != null ? known.what() : kind.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
-    /** How to fix it, in the agent's words for the kind; null for a kind this agent does not know. */
+    /** How to fix it, in the agent's words for the kind; null for a kind this agent does not know (a newer agent's). */
     public String fix() {
         ViolationKind known = knownKind();
         return known != null ? known.fix() : null;
     }
 
-    /**
-     * True if a frame of {@link #stack()} matches one of {@code patterns}, in the syntax of the
-     * agent's {@code allow} option: {@code com.acme.Pool} (the class and its nested classes),
-     * {@code com.acme.Pool#open} (a method), {@code com.acme.*} (a prefix).
-     */
-    public boolean allowedBy(List<String> patterns) {
-        return Reporter.allowed(stack, patterns);
+    private ViolationKind knownKind() {
+        try {
+            return ViolationKind.valueOf(kind);
+        } catch (IllegalArgumentException newerAgent) {
+            return null;
+        }
     }
 
-    private ViolationKind knownKind() {
-        for (ViolationKind k : ViolationKind.values()) {
-            if (k.name().equals(kind)) {
-                return k;
-            }
-        }
-        return null;
+    /**
+     * True if a frame of {@link #stack()} matches one of {@code patterns}, in the syntax of the
+     * agent's {@code allow} option ({@link ClassPattern}): {@code com.acme.Pool} (the class and its nested
+     * classes), {@code com.acme.Pool#open} (a method), {@code com.acme.*} (a prefix).
+     *
+     * @throws IllegalArgumentException if a pattern is malformed
+     */
+    public boolean allowedBy(List<String> patterns) {
+        return Reporter.allowed(stack, patterns.stream().map(ClassPattern::parse).toList());
     }
 
     /** The report as one line of JSON. */

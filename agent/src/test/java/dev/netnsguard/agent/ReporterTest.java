@@ -18,14 +18,18 @@ class ReporterTest {
 
     @Test
     void allowPatterns() {
-        assertTrue(Reporter.allowed(STACK, List.of("com.acme.App")));
-        assertTrue(Reporter.allowed(STACK, List.of("com.acme.pool.Pool")), "nested classes belong to their class");
-        assertTrue(Reporter.allowed(STACK, List.of("com.acme.pool.Pool$Worker#open")));
-        assertTrue(Reporter.allowed(STACK, List.of("com.acme.*")));
-        assertTrue(Reporter.allowed(STACK, List.of("java.nio.channels.SocketChannel#open")));
-        assertFalse(Reporter.allowed(STACK, List.of("com.acme.pool.Pool#close")));
-        assertFalse(Reporter.allowed(STACK, List.of("com.acme.Ap")));
+        assertTrue(Reporter.allowed(STACK, patterns("com.acme.App")));
+        assertTrue(Reporter.allowed(STACK, patterns("com.acme.pool.Pool")), "nested classes belong to their class");
+        assertTrue(Reporter.allowed(STACK, patterns("com.acme.pool.Pool$Worker#open")));
+        assertTrue(Reporter.allowed(STACK, patterns("com.acme.*")));
+        assertTrue(Reporter.allowed(STACK, patterns("java.nio.channels.SocketChannel#open")));
+        assertFalse(Reporter.allowed(STACK, patterns("com.acme.pool.Pool#close")));
+        assertFalse(Reporter.allowed(STACK, patterns("com.acme.Ap")));
         assertFalse(Reporter.allowed(STACK, List.of()));
+    }
+
+    private static List<ClassPattern> patterns(String... patterns) {
+        return java.util.Arrays.stream(patterns).map(ClassPattern::parse).toList();
     }
 
     @Test

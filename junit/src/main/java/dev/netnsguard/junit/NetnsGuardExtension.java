@@ -143,14 +143,14 @@ public final class NetnsGuardExtension implements BeforeAllCallback, AfterAllCal
             Optional<String> agentArgs = javaagentArguments();
             if (!NetnsGuard.isInstalled()) {
                 if (agentArgs.isPresent()) {
-                    if ("off".equals(Config.load(agentArgs.get()).mode())) {
+                    if (!Config.load(agentArgs.get()).mode().checks()) {
                         return OFF;
                     }
                     return new IllegalStateException("netns-guard: the agent given with -javaagent did not install"
                             + " (its reason is on stderr); the tests cannot be guarded");
                 }
                 String options = installOptions(context);
-                if ("off".equals(Config.load(options).mode())) {
+                if (!Config.load(options).mode().checks()) {
                     return OFF;
                 }
                 try {

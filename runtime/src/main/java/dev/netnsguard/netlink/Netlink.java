@@ -5,6 +5,7 @@ import dev.netnsguard.NetNSClosedException;
 import dev.netnsguard.NetNSException;
 import dev.netnsguard.internal.linux.SyscallException;
 import dev.netnsguard.internal.linux.Syscalls;
+import dev.netnsguard.internal.nsfs.NsLinks;
 
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
@@ -490,6 +491,6 @@ public final class Netlink implements AutoCloseable {
     }
 
     private static String label(NetNS ns) {
-        return ns.name().orElse("net:[" + ns.inode() + "]");
+        return ns.name().orElse(NsLinks.format(ns.inode()));
     }
 }

@@ -73,7 +73,8 @@ public final class Births {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    static Birth of(Thread thread) {
+    /** Where {@code thread} was born, or null if it was born in the launch namespace (or before install). */
+    public static Birth of(Thread thread) {
         return BIRTHS.get(thread);
     }
 

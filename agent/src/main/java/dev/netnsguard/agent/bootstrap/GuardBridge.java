@@ -1,11 +1,6 @@
 package dev.netnsguard.agent.bootstrap;
 
-import dev.netnsguard.NetNSViolationError;
-
 import java.io.FileDescriptor;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,63 +11,64 @@ import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * The bootstrap-side half of the agent: what the inlined advice in JDK classes calls, and the end
- * of the runtime's {@code dev.netnsguard.internal.scope.GuardLink}. Loaded by the bootstrap class loader;
- * depends on JDK types only (and {@link NetNSViolationError}, shipped beside it).
+ * The tripwire: what the advice inlined into JDK classes calls. Defined once per JVM in the boot
+ * loader (JDK types only) and frozen there, so it holds only what must be reachable from java.base:
+ * whether the guard is armed, the per-thread namespace cache, the socket table, the links to the
+ * runtimes' scope state, the hook entry points and the test {@code expected != actual}. What a mismatch
+ * means (a re-read of /proc, a stray pool thread, an allowed caller, the report, the error strict mode
+ * throws) is decided by the agent's {@link Judge}, which can change with the agent.
  *
- * <p>At each guarded call it compares the namespace the code expects (read from the runtime's scope
- * state, never copied) with the namespace it really runs in: for new sockets, lookups, processes
- * and netlink the OS thread's (cached per OS thread, see {@link #actualOfThread()}), for operations
- * on an existing socket the one it was born in. A mismatch goes to the agent's {@link ViolationSink}.
+ * <p>Expected: the innermost scope of the first connected runtime that has one ({@link RuntimeLink}), read
+ * once per check; without a scope, the launch namespace. Actual: for new sockets, lookups, processes and
+ * netlink the calling OS thread's (a virtual thread's carrier), from a per-thread cache
+ * ({@link #actualOfThread()}); for operations on an existing socket the namespace it was born in.
  */
 public final class GuardBridge {
-    /** Nothing is checked. */
-    public static final int OFF = 0;
-    /** Violations are reported; behaviour is unchanged. */
-    public static final int REPORT = 2;
-    /** Violations are reported and thrown as {@link NetNSViolationError}. */
-    public static final int STRICT = 3;
-
-    private static final long ANY = -1;
     private static final Path THREAD_SELF = Path.of("/proc/thread-self/ns/net");
 
-    private static volatile int mode = OFF;
+    private static volatile boolean armed;
     private static volatile long launchInode;
     private static volatile boolean expectAny;
     private static volatile int recheckEvery;
-    private static volatile ViolationSink sink;
-
-    private static volatile LongSupplier[] expectedSuppliers = new LongSupplier[0];
-    private static volatile Supplier<?>[] captures = new Supplier<?>[0];
-    /** Per runtime, for carrying scopes along with work (context propagation, {@link Propagation}). */
-    private static volatile UnaryOperator<?>[] swaps = new UnaryOperator<?>[0];
-    private static volatile ToLongFunction<?>[] inodesOf = new ToLongFunction<?>[0];
-    /**
-     * The constructor of the NetNSViolationError the application sees, where that is not the
-     * bootstrap copy: a runtime jar whose copy was loaded before the agent attached.
-     */
-    private static volatile MethodHandle applicationError;
-    private static final ThreadLocal<boolean[]> BUSY = new ThreadLocal<>();
-    private static final int[] SELF_TEST_HITS = new int[ViolationKind.values().length];
+    private static volatile Judge judge;
+    private static volatile RuntimeLink[] links = new RuntimeLink[0];
+    private static volatile String origin;
+    /** Per thread: the guard's own work is running (the judge's), so hooks do nothing. */
+    private static final ThreadLocal<boolean[]> BUSY = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** Per thread: whether the lookup in progress resolved (true) or was answered from the cache. */
+    private static final ThreadLocal<boolean[]> RESOLVING = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private GuardBridge() {}
 
-    // ------------------------------------------------------------------ configuration (agent side)
+    // ------------------------------------------------------------------ the agent's side
 
-    /** Sets everything but the mode; the agent calls it once the module access is granted. */
-    public static void configure(long launch, boolean anyOutsideScope, int recheck, ViolationSink violations) {
+    /**
+     * Which agent defined this bootstrap part: the first caller's {@code candidate} is kept and returned
+     * to every later caller, so an agent can tell whether this part is its own.
+     */
+    public static synchronized String origin(String candidate) {
+        if (origin == null) {
+            origin = candidate;
+        }
+        return origin;
+    }
+
+    /** Sets everything but whether checks run; the agent calls it before {@link #arm}. */
+    public static void configure(long launch, boolean anyOutsideScope, int recheck, Judge newJudge) {
         launchInode = launch;
         expectAny = anyOutsideScope;
         recheckEvery = recheck;
-        sink = violations;
+        judge = newJudge;
     }
 
-    public static void setMode(int newMode) {
-        mode = newMode;
+    /** Switches the checks on or off (mode report or strict, or off). */
+    public static void arm(boolean on) {
+        armed = on;
     }
 
-    public static int mode() {
-        return mode;
+    /** True while checks run. */
+    public static boolean armed() {
+        return armed;
     }
 
     /** The inode of the namespace the JVM was launched in, as the guard took it at install; 0 before. */
@@ -85,52 +81,23 @@ public final class GuardBridge {
         return ThreadStates.CARRIER_LOCAL;
     }
 
-    private static volatile Thread selfTestThread;
-    private static final long SELF_TEST_INODE = -2;
-
-    /**
-     * Starts the self-test on the calling thread: its cached namespace is set to an impossible value,
-     * so every thread-based hook it runs takes the slow path, where it is counted instead of reported.
-     * Other threads are checked as usual meanwhile.
-     */
-    public static synchronized void beginSelfTest() {
-        Arrays.fill(SELF_TEST_HITS, 0);
-        selfTestThread = Thread.currentThread();
-        forgeSelfTestState();
+    /** The connected runtimes, in connection order. */
+    public static RuntimeLink[] links() {
+        return links;
     }
 
-    private static void forgeSelfTestState() {
-        ThreadState state = ThreadStates.LOCAL.get();
-        if (state == null) {
-            state = new ThreadState();
-            ThreadStates.LOCAL.set(state);
+    /** Connects a runtime's scope state; a link already connected is not added twice. */
+    public static synchronized void connect(RuntimeLink link) {
+        if (!Arrays.asList(links).contains(link)) {
+            RuntimeLink[] more = Arrays.copyOf(links, links.length + 1);
+            more[links.length] = link;
+            links = more;
         }
-        state.inode = SELF_TEST_INODE;
-        state.countdown = Integer.MAX_VALUE;
     }
 
-    /** Ends the self-test; returns how often each hook fired on the self-test thread. */
-    public static synchronized int[] endSelfTest() {
-        selfTestThread = null;
-        ThreadState state = ThreadStates.LOCAL.get();
-        if (state != null) {
-            state.inode = readThreadInode();
-            state.countdown = recheckEvery;
-        }
-        return SELF_TEST_HITS.clone();
-    }
-
-    static Supplier<?>[] captures() {
-        return captures;
-    }
-
-    static UnaryOperator<?>[] swaps() {
-        return swaps;
-    }
-
-    /** How many runtimes (class loaders) connected their scope state. */
-    public static int connectedRuntimes() {
-        return expectedSuppliers.length;
+    /** Disconnects a link given to {@link #connect}. */
+    public static synchronized void disconnect(RuntimeLink link) {
+        links = Arrays.stream(links).filter(l -> l != link).toArray(RuntimeLink[]::new);
     }
 
     // ------------------------------------------------------------------ the runtime's GuardLink contract
@@ -138,65 +105,22 @@ public final class GuardBridge {
     /**
      * Called by the runtime's {@code GuardLink.connect()} (reflectively; JDK types only). Returns the
      * listener the runtime calls right after it moved the calling thread into namespace {@code inode}.
-     * Several runtimes (class loaders) may connect; a thread expects the first non-zero answer.
-     * {@code capture} and {@code swap} are kept, index for index, for context propagation ({@link Propagation}).
+     * Several runtimes (class loaders) may connect; one connecting again (from itself and from the agent)
+     * is recognised by the class of its functions.
      */
     public static synchronized LongConsumer connectScopes(LongSupplier expectedInode, Supplier<Object> capture,
             UnaryOperator<Object> swap, ToLongFunction<Object> inodeOf) {
-        LongSupplier[] suppliers = expectedSuppliers;
-        int known = -1;
-        for (int i = 0; i < suppliers.length; i++) {
-            if (suppliers[i].getClass() == expectedInode.getClass()) {
-                known = i; // the same runtime connecting again (from the runtime and from the agent)
+        for (RuntimeLink known : links) {
+            if (known.loader() == capture.getClass().getClassLoader()) {
+                return GuardBridge::threadSwitched;
             }
         }
-        if (known < 0) {
-            LongSupplier[] more = Arrays.copyOf(suppliers, suppliers.length + 1);
-            more[suppliers.length] = expectedInode;
-            Supplier<?>[] moreCaptures = Arrays.copyOf(captures, captures.length + 1);
-            moreCaptures[captures.length] = capture;
-            captures = moreCaptures;
-            UnaryOperator<?>[] moreSwaps = Arrays.copyOf(swaps, swaps.length + 1);
-            moreSwaps[swaps.length] = swap;
-            swaps = moreSwaps;
-            ToLongFunction<?>[] moreInodesOf = Arrays.copyOf(inodesOf, inodesOf.length + 1);
-            moreInodesOf[inodesOf.length] = inodeOf;
-            inodesOf = moreInodesOf;
-            expectedSuppliers = more;
-            findApplicationError(expectedInode.getClass().getClassLoader());
-        }
+        connect(new RuntimeLink(capture, swap, inodeOf));
         return GuardBridge::threadSwitched;
     }
 
-    private static void findApplicationError(ClassLoader runtimeLoader) {
-        try {
-            Class<?> error = Class.forName(NetNSViolationError.class.getName(), false, runtimeLoader);
-            if (error != NetNSViolationError.class && Error.class.isAssignableFrom(error)) {
-                applicationError = MethodHandles.publicLookup().findConstructor(error,
-                        MethodType.methodType(void.class, String.class, String.class));
-            }
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // keep the bootstrap copy
-        }
-    }
-
-    private static Error newError(ViolationKind kind, String message) {
-        MethodHandle constructor = applicationError;
-        if (constructor != null) {
-            try {
-                return (Error) constructor.invoke(kind.name(), message);
-            } catch (Throwable e) {
-                // fall back to the bootstrap copy
-            }
-        }
-        return new NetNSViolationError(kind.name(), message);
-    }
-
-    /** The runtime moved the calling platform thread into namespace {@code inode}. */
+    /** The calling platform thread was just moved into namespace {@code inode} (by the runtime, or found there). */
     public static void threadSwitched(long inode) {
-        if (sink == null) {
-            return; // not configured yet: the first check reads /proc
-        }
         ThreadLocal<ThreadState> local = ThreadStates.LOCAL;
         ThreadState state = local.get();
         if (state == null) {
@@ -216,8 +140,12 @@ public final class GuardBridge {
 
     /** {@code sun.nio.ch.Net.socket/serverSocket} returned {@code fd}: record where it was born. */
     public static void socketOpened(FileDescriptor fd) {
-        if (mode >= REPORT) {
-            SocketTable.record(fd, actualOfThread());
+        if (armed) {
+            try {
+                SocketTable.record(fd, actualOfThread());
+            } catch (Throwable failure) {
+                hookFailed("socket record", failure);
+            }
         }
     }
 
@@ -241,75 +169,6 @@ public final class GuardBridge {
         checkThread(ViolationKind.DNS_LOOKUP, host);
     }
 
-    // ------------------------------------------------------------------ the JVM-wide name cache
-
-    /** Host name (lower case) -> namespace it was last resolved in (positive or negative answer). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Long> RESOLVED_IN =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int RESOLVED_MAX = 4096;
-    /** Per thread: whether the lookup in progress resolved (true) or was answered from the cache. */
-    private static final ThreadLocal<boolean[]> RESOLVING = new ThreadLocal<>();
-
-    /** {@code InetAddress.getAddressesFromNameService}: {@code host} is resolved by the calling thread. */
-    public static void dnsResolving(Object host) {
-        if (mode < REPORT || !(host instanceof String)) {
-            return;
-        }
-        if (RESOLVED_IN.size() >= RESOLVED_MAX) {
-            RESOLVED_IN.clear();
-        }
-        RESOLVED_IN.put(((String) host).toLowerCase(java.util.Locale.ROOT), actualOfThread());
-        boolean[] resolving = RESOLVING.get();
-        if (resolving != null) {
-            resolving[0] = true;
-        }
-    }
-
-    /** A lookup starts; returns a token for {@link #dnsLookupEnds}, or null outside scopes. */
-    public static Object dnsLookupStarts() {
-        if (mode < REPORT || scopeExpected() == 0) {
-            return null;
-        }
-        boolean[] resolving = RESOLVING.get();
-        if (resolving == null) {
-            resolving = new boolean[1];
-            RESOLVING.set(resolving);
-        }
-        Boolean previous = resolving[0];
-        resolving[0] = false;
-        return previous;
-    }
-
-    /**
-     * A lookup inside a scope ended. If it did not resolve (the answer came from the cache) and the
-     * cached answer was resolved in another namespace than the scope's, that is a DNS_LOOKUP.
-     */
-    public static void dnsLookupEnds(Object host, Object token) {
-        if (token == null) {
-            return;
-        }
-        boolean[] resolving = RESOLVING.get();
-        boolean resolved = resolving[0];
-        resolving[0] = (Boolean) token;
-        if (resolved || mode < REPORT || !(host instanceof String)) {
-            return;
-        }
-        String name = ((String) host).toLowerCase(java.util.Locale.ROOT);
-        if (name.equals("localhost") || name.endsWith(".localhost")) {
-            return; // the loopback in every namespace
-        }
-        Long resolvedIn = RESOLVED_IN.get(name);
-        long expected = scopeExpected();
-        if (resolvedIn == null || resolvedIn == 0 || expected == 0 || resolvedIn == expected) {
-            return;
-        }
-        if (actualOfThread() != expected) {
-            return; // the thread itself is in the wrong place: reported when the lookup started
-        }
-        violation(ViolationKind.DNS_LOOKUP, expected, resolvedIn,
-                host + " (answered from the JVM-wide InetAddress cache, resolved in net:[" + resolvedIn + "])", false);
-    }
-
     /** {@code java.lang.ProcessImpl.start}. */
     public static void processStart(Object command) {
         checkThread(ViolationKind.PROCESS_START, command);
@@ -320,34 +179,129 @@ public final class GuardBridge {
         checkThread(ViolationKind.NETLINK_OPEN, null);
     }
 
-    /** {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace. */
-    public static void threadStarting(Thread thread) {
-        if (mode < REPORT) {
+    /** {@code InetAddress.getAddressesFromNameService}: {@code host} is resolved by the calling thread. */
+    public static void dnsResolving(Object host) {
+        if (!armed || !(host instanceof String)) {
             return;
         }
-        long inode = actualOfThread();
-        if (inode != launchInode && inode != 0 && inode != SELF_TEST_INODE) {
-            Births.record(thread, inode, scopeExpected() != 0);
+        RESOLVING.get()[0] = true;
+        Judge j = judge;
+        boolean[] busy = BUSY.get();
+        if (j == null || busy[0]) {
+            return;
+        }
+        busy[0] = true;
+        try {
+            j.resolved((String) host, actualOfThread());
+        } catch (Throwable failure) {
+            failed(j, "InetAddress.getAddressesFromNameService", failure);
+        } finally {
+            busy[0] = false;
+        }
+    }
+
+    /** A lookup starts; returns what {@link #dnsLookupEnds} needs, or null outside scopes. */
+    public static Object dnsLookupStarts() {
+        if (!armed) {
+            return null;
+        }
+        try {
+            if (innermostScope(links) == null) {
+                return null;
+            }
+            boolean[] resolving = RESOLVING.get();
+            Boolean previous = resolving[0];
+            resolving[0] = false;
+            return previous;
+        } catch (Throwable failure) {
+            hookFailed("InetAddress lookup start", failure);
+            return null;
+        }
+    }
+
+    /** A lookup inside a scope ended: one answered without resolving goes to the judge. */
+    public static void dnsLookupEnds(Object host, Object token) {
+        if (token == null) {
+            return;
+        }
+        Error error = null;
+        try {
+            boolean[] resolving = RESOLVING.get();
+            boolean resolved = resolving[0];
+            resolving[0] = (Boolean) token;
+            if (resolved || !armed || !(host instanceof String)) {
+                return;
+            }
+            for (RuntimeLink link : links) {
+                Object scope = link.scope();
+                if (scope != null) {
+                    String name = (String) host;
+                    long expected = link.inodeOf(scope);
+                    error = judged(() -> judge.cacheAnswered(name, expected, scope), "InetAddress cache answer");
+                    break;
+                }
+            }
+        } catch (Throwable failure) {
+            hookFailed("InetAddress lookup end", failure);
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace. */
+    public static void threadStarting(Thread thread) {
+        if (!armed) {
+            return;
+        }
+        try {
+            long inode = actualOfThread();
+            if (inode != launchInode && inode != 0) {
+                Births.record(thread, inode, innermostScope(links) != null);
+            }
+        } catch (Throwable failure) {
+            hookFailed("Thread.start", failure);
+        }
+    }
+
+    /** A hook outside the checks failed (propagation, bookkeeping): counted by the judge, never thrown. */
+    public static void hookFailed(String hook, Throwable failure) {
+        Judge j = judge;
+        if (j != null) {
+            failed(j, hook, failure);
         }
     }
 
     // ------------------------------------------------------------------ checks
 
     private static void checkThread(ViolationKind kind, Object detail) {
-        if (mode < REPORT) {
+        if (!armed) {
             return;
         }
-        long expected = expected();
-        if (expected == ANY) {
-            if (selfTestThread == Thread.currentThread()) {
-                selfTestHit(kind);
+        Error error = null;
+        try {
+            error = threadVerdict(kind, detail);
+        } catch (Throwable failure) {
+            hookFailed(kind.name(), failure);
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private static Error threadVerdict(ViolationKind kind, Object detail) {
+        for (RuntimeLink link : links) {
+            Object scope = link.scope();
+            if (scope != null) {
+                return threadVerdict(kind, link.inodeOf(scope), scope, detail);
             }
-            return;
         }
+        return expectAny ? null : threadVerdict(kind, launchInode, null, detail);
+    }
+
+    private static Error threadVerdict(ViolationKind kind, long expected, Object scope, Object detail) {
         long actual = actualOfThread();
-        if (actual != expected) {
-            violation(kind, expected, actual, detail, true);
-        }
+        return actual == expected ? null : mismatch(kind, expected, actual, scope, detail, true);
     }
 
     /**
@@ -356,49 +310,90 @@ public final class GuardBridge {
      * fine; one born in the wrong place was reported when it was created).
      */
     private static void checkSocket(ViolationKind kind, FileDescriptor fd, Object detail) {
-        if (mode < REPORT) {
+        if (!armed) {
             return;
         }
-        long expected = scopeExpected();
-        if (expected == 0) {
-            return;
+        Error error = null;
+        try {
+            error = socketVerdict(kind, fd, detail);
+        } catch (Throwable failure) {
+            hookFailed(kind.name(), failure);
         }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    private static Error socketVerdict(ViolationKind kind, FileDescriptor fd, Object detail) {
+        for (RuntimeLink link : links) {
+            Object scope = link.scope();
+            if (scope != null) {
+                return socketVerdict(kind, fd, link.inodeOf(scope), scope, detail);
+            }
+        }
+        return null;
+    }
+
+    private static Error socketVerdict(ViolationKind kind, FileDescriptor fd, long expected, Object scope, Object detail) {
         long actual = SocketTable.bornIn(fd);
         boolean ofThread = actual == 0;
         if (ofThread) {
             actual = actualOfThread();
         }
-        if (actual != expected) {
-            violation(kind, expected, actual, detail, ofThread);
-        }
+        return actual == expected ? null : mismatch(kind, expected, actual, scope, detail, ofThread);
     }
 
-    private static long scopeExpected() {
-        LongSupplier[] suppliers = expectedSuppliers;
-        for (LongSupplier supplier : suppliers) {
-            long inode = supplier.getAsLong();
-            if (inode != 0) {
-                return inode;
+    /** The calling thread's innermost scope in the first connected runtime that has one, or null. */
+    private static Object innermostScope(RuntimeLink[] ls) {
+        for (RuntimeLink link : ls) {
+            Object scope = link.scope();
+            if (scope != null) {
+                return scope;
             }
         }
-        return 0;
+        return null;
     }
 
-    private static long expected() {
-        long inode = scopeExpected();
-        if (inode != 0) {
-            return inode;
-        }
-        return expectAny ? ANY : launchInode;
+    private static Error mismatch(ViolationKind kind, long expected, long actual, Object scope, Object detail,
+            boolean ofThread) {
+        return judged(() -> judge.mismatch(kind, expected, actual, scope, detail, ofThread), kind.name());
     }
+
+    /** Runs one call of the judge on this thread, outside the guard's own work; returns the error to throw. */
+    private static Error judged(Supplier<Error> verdict, String hook) {
+        Judge j = judge;
+        boolean[] busy = BUSY.get();
+        if (j == null || busy[0]) {
+            return null;
+        }
+        busy[0] = true;
+        try {
+            return verdict.get();
+        } catch (Throwable failure) {
+            failed(j, hook, failure);
+            return null;
+        } finally {
+            busy[0] = false;
+        }
+    }
+
+    private static void failed(Judge j, String hook, Throwable failure) {
+        try {
+            j.hookFailed(hook, failure);
+        } catch (Throwable ignored) {
+            // nothing may reach the application
+        }
+    }
+
+    // ------------------------------------------------------------------ the thread's namespace
 
     /**
      * The namespace of the calling OS thread (a virtual thread's carrier), from a per-thread cache:
      * read from /proc on a thread's first check, updated by the runtime when it switches the thread,
-     * re-read every {@code recheckEvery} checks to catch native setns, and re-read before any
-     * violation is reported, so a stale entry can hide a switch for a while but never invents one.
+     * re-read every {@code recheckEvery} checks to catch native setns. The judge re-reads it before it
+     * reports a thread-based violation, so a stale entry can hide a switch for a while but never invents one.
      */
-    static long actualOfThread() {
+    public static long actualOfThread() {
         ThreadLocal<ThreadState> local = ThreadStates.LOCAL;
         ThreadState state = local.get();
         if (state == null) {
@@ -431,108 +426,5 @@ public final class GuardBridge {
         } catch (Exception | LinkageError e) {
             return 0;
         }
-    }
-
-    private static void violation(ViolationKind kind, long expected, long actual, Object detail, boolean ofThread) {
-        if (actual == SELF_TEST_INODE && Thread.currentThread() == selfTestThread) {
-            selfTestHit(kind);
-            forgeSelfTestState();
-            return;
-        }
-        boolean[] busy = BUSY.get();
-        if (busy == null) {
-            busy = new boolean[1];
-            BUSY.set(busy);
-        }
-        if (busy[0]) {
-            return; // the guard's own work
-        }
-        Error error = null;
-        busy[0] = true;
-        try {
-            if (ofThread) {
-                long fresh = readThreadInode();
-                ThreadState state = ThreadStates.LOCAL.get();
-                if (state != null && fresh != 0) {
-                    state.inode = fresh;
-                }
-                if (fresh == 0 || fresh == expected) {
-                    return;
-                }
-                actual = fresh;
-            }
-            ViolationSink violations = sink;
-            if (violations == null) {
-                return;
-            }
-            if (ofThread && actual != launchInode) {
-                String stray = strayThread(kind, detail);
-                if (stray != null) {
-                    kind = ViolationKind.STRAY_THREAD;
-                    detail = stray;
-                }
-            }
-            String message = violations.report(kind, expected, actual, expectedLabel(expected), detail);
-            if (message != null && mode == STRICT) {
-                error = newError(kind, message);
-            }
-        } catch (Throwable failure) {
-            ViolationSink violations = sink;
-            if (violations != null) {
-                try {
-                    violations.internalError(failure);
-                } catch (Throwable ignored) {
-                    // never disturb the application
-                }
-            }
-        } finally {
-            busy[0] = false;
-        }
-        if (error != null) {
-            throw error;
-        }
-    }
-
-    /**
-     * A thread-based violation on a thread outside the launch namespace that serves other code: a pool
-     * worker (ThreadPoolExecutor, ForkJoinPool) or the carrier under a virtual thread. Returns the
-     * detail to report (the operation, and where the thread came from), or null if it is no stray.
-     */
-    private static String strayThread(ViolationKind kind, Object detail) {
-        Thread thread = Thread.currentThread();
-        String what;
-        if (thread.getClass().getName().equals("java.lang.VirtualThread")) {
-            what = "the carrier thread of " + thread; // VirtualThread[#id,name]/runnable@carrier
-        } else if (thread instanceof java.util.concurrent.ForkJoinWorkerThread || Propagation.isPoolWorker()) {
-            Births.Birth birth = Births.of(thread);
-            what = "pool thread \"" + thread.getName() + "\", " + (birth != null ? birth.toString()
-                    : "switched into it after its birth (enterCurrentThread or native setns)");
-        } else {
-            return null;
-        }
-        return kind.name() + (detail == null ? "" : " " + describe(detail)) + " on " + what;
-    }
-
-    private static String describe(Object detail) {
-        if (detail instanceof String[]) {
-            return String.join(" ", (String[]) detail);
-        }
-        return String.valueOf(detail);
-    }
-
-    private static String expectedLabel(long expected) {
-        LongSupplier[] suppliers = expectedSuppliers;
-        Supplier<?>[] scopes = captures;
-        for (int i = 0; i < suppliers.length && i < scopes.length; i++) {
-            if (suppliers[i].getAsLong() == expected) {
-                Object scope = scopes[i].get();
-                return scope == null ? null : scope.toString();
-            }
-        }
-        return null;
-    }
-
-    private static synchronized void selfTestHit(ViolationKind kind) {
-        SELF_TEST_HITS[kind.ordinal()]++;
     }
 }

@@ -1,57 +1,71 @@
 package dev.netnsguard.agent.bootstrap;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
- * Context propagation: work handed to an executor from inside a scope carries the runtime's captured
- * {@code Scope} objects and runs with them installed (through the runtime's own {@code swap}), so
- * inside the task the runtime's state says what it expects. The agent keeps no copy of what a thread
- * expects: only the captured scope objects, for the time the task is queued.
+ * Context propagation: work handed to an executor from inside a scope carries the runtimes' captured
+ * scope objects and runs with them installed (through each runtime's own {@code swap}), so inside the
+ * task the runtime's state says what it expects. Only the captured scope objects are kept, for the time
+ * the task is queued.
  *
  * <ul>
  * <li>{@code ThreadPoolExecutor.execute}: a task submitted inside a scope is wrapped in a
- *     {@link CarriedRunnable}; tasks submitted outside scopes are not touched (no allocation).
- *     {@code remove}, {@code shutdownNow} and {@code toString} see through the wrapper.</li>
- * <li>{@code ScheduledThreadPoolExecutor} and {@code ForkJoinPool}/{@code ForkJoinTask}: the task
- *     object itself is the key of a weak map (no wrapping: their queues need the task's own type);
- *     the task's run installs the scope.</li>
- * <li>Pool workers (ThreadPoolExecutor workers, ForkJoinWorkerThreads) drop the scope they inherited
- *     from the thread that happened to create them: work that was submitted outside any scope then
- *     runs with no scope, and a worker born inside a namespace is caught serving it.</li>
+ *     {@link CarriedRunnable}; tasks submitted outside scopes are not touched (no allocation).</li>
+ * <li>{@code ScheduledThreadPoolExecutor} and {@code ForkJoinPool}/{@code ForkJoinTask}: the task object
+ *     is the key of a map with weak identity keys (their queues need the task's own type); the task's run
+ *     installs the scope. One-shot tasks leave the map when they run, periodic ones when they are collected.</li>
+ * <li>Pool workers drop the scope they inherited from the thread that happened to create them.</li>
  * </ul>
  *
+ * Every entry point here only records or propagates: a failure is handed to the judge
+ * ({@link GuardBridge#hookFailed}) and the executor goes on as if the guard were absent.
  * Bootstrap side: JDK types only.
  */
 public final class Propagation {
-    public static final int NONE = 0;
-    public static final int ALL = 1;
-    public static final int SOME = 2;
+    private static volatile boolean enabled;
+    private static volatile boolean submissionStacks = true;
+    /** Which executors carry scopes (their class; {@code ForkJoinPool} for {@code ForkJoinTask.fork}). */
+    private static volatile Predicate<Class<?>> propagates = type -> true;
+    /** Which executors' threads belong to a namespace (the runtime's own, the virtual-thread scheduler). */
+    private static volatile Predicate<Object> namespaceOwned = executor -> false;
 
-    private static volatile int policy = NONE;
-    private static volatile String[] patterns = new String[0];
-    private static volatile ClassValue<Boolean> matching = matcher(new String[0]);
-
-    private static final Map<Object, Carried> TASKS = Collections.synchronizedMap(new WeakHashMap<>());
-    /** Tasks recorded and not run yet (approximate; only ever makes the run hook look when it needn't). */
-    private static final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
+    private static final ConcurrentHashMap<TaskKey, Carried> TASKS = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
+    private static volatile boolean wrapped;
     /** The carried context of the task running on this thread, for reports. */
     private static final ThreadLocal<Carried> RUNNING = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
 
     private Propagation() {}
 
-    /** What a task carries: the runtimes' scopes at submission, and where it was submitted. */
+    /**
+     * Sets what propagates: {@code on} (false: nothing is carried), the executors that carry scopes, the
+     * executors whose threads are a namespace's own, and whether a submission records its stack.
+     */
+    public static void configure(boolean on, Predicate<Class<?>> executors, Predicate<Object> owned, boolean stacks) {
+        propagates = executors;
+        namespaceOwned = owned;
+        submissionStacks = stacks;
+        enabled = on;
+    }
+
+    /** What a task carries: the links and their scopes at submission, and where it was submitted. */
     static final class Carried {
+        final RuntimeLink[] links;
         final Object[] scopes;
         final Throwable submittedAt;
         final boolean once;
 
-        Carried(Object[] scopes, Throwable submittedAt, boolean once) {
+        Carried(RuntimeLink[] links, Object[] scopes, Throwable submittedAt, boolean once) {
+            this.links = links;
             this.scopes = scopes;
             this.submittedAt = submittedAt;
             this.once = once;
@@ -75,7 +89,7 @@ public final class Propagation {
 
         @Override
         public void run() {
-            Object token = enter(carried);
+            Object token = enterSafely(carried, "ThreadPoolExecutor task");
             try {
                 task.run();
             } finally {
@@ -95,13 +109,13 @@ public final class Propagation {
      * keep working.
      */
     @SuppressWarnings("unchecked")
-    public static final class CarriedFuture extends CarriedRunnable implements java.util.concurrent.RunnableFuture<Object> {
-        CarriedFuture(java.util.concurrent.RunnableFuture<?> task, Carried carried) {
+    public static final class CarriedFuture extends CarriedRunnable implements RunnableFuture<Object> {
+        CarriedFuture(RunnableFuture<?> task, Carried carried) {
             super(task, carried);
         }
 
-        private java.util.concurrent.RunnableFuture<Object> future() {
-            return (java.util.concurrent.RunnableFuture<Object>) task;
+        private RunnableFuture<Object> future() {
+            return (RunnableFuture<Object>) task;
         }
 
         @Override
@@ -120,202 +134,216 @@ public final class Propagation {
         }
 
         @Override
-        public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
+        public Object get() throws InterruptedException, ExecutionException {
             return future().get();
         }
 
         @Override
-        public Object get(long timeout, java.util.concurrent.TimeUnit unit)
-                throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
             return future().get(timeout, unit);
         }
     }
 
-    // ------------------------------------------------------------------ configuration
-
-    /** {@code all}, {@code none}, or class name patterns (a trailing * matches a prefix). */
-    public static void configure(int newPolicy, String[] newPatterns) {
-        patterns = newPatterns.clone();
-        matching = matcher(patterns);
-        policy = newPolicy;
-    }
-
-    private static ClassValue<Boolean> matcher(String[] names) {
-        return new ClassValue<>() {
-            @Override
-            protected Boolean computeValue(Class<?> type) {
-                for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                    for (String pattern : names) {
-                        if (pattern.endsWith("*") ? c.getName().startsWith(pattern.substring(0, pattern.length() - 1))
-                                : c.getName().equals(pattern)) {
-                            return Boolean.TRUE;
-                        }
-                    }
-                }
-                return Boolean.FALSE;
-            }
-        };
-    }
-
-    private static boolean propagates(Object executor) {
-        int p = policy;
-        if (p == ALL) {
-            return true;
-        }
-        if (p == NONE) {
-            return false;
-        }
-        Class<?> type = executor == null ? ForkJoinPool.class : executor.getClass();
-        return matching.get(type);
-    }
-
-    /** The runtime's own executors (thread factory of NetNS.threadFactory()): their threads are the namespace's. */
-    private static boolean namespaceOwned(Object executor) {
-        if (executor instanceof ThreadPoolExecutor) {
-            return ((ThreadPoolExecutor) executor).getThreadFactory().getClass().getName().startsWith("dev.netnsguard.");
-        }
-        if (executor instanceof ForkJoinPool) {
-            // the virtual-thread scheduler (its carriers are no one's workers) and pools of namespace threads
-            String factory = ((ForkJoinPool) executor).getFactory().getClass().getName();
-            return factory.startsWith("java.lang.VirtualThread") || factory.startsWith("dev.netnsguard.");
-        }
-        return false;
-    }
-
     // ------------------------------------------------------------------ capture
 
-    /** The scopes of the calling thread, or null if it has none (then nothing is carried). */
+    /** The scopes of the calling thread, or null if it has none or {@code executor} does not carry them. */
     private static Carried capture(Object executor, boolean once) {
-        Supplier<?>[] captures = GuardBridge.captures();
+        RuntimeLink[] links = GuardBridge.links();
         Object[] scopes = null;
-        for (int i = 0; i < captures.length; i++) {
-            Object scope = captures[i].get();
+        for (int i = 0; i < links.length; i++) {
+            Object scope = links[i].scope();
             if (scope != null) {
                 if (scopes == null) {
-                    scopes = new Object[captures.length];
+                    scopes = new Object[links.length];
                 }
                 scopes[i] = scope;
             }
         }
-        if (scopes == null || !propagates(executor) || namespaceOwned(executor) || GuardBridge.mode() < GuardBridge.REPORT) {
+        if (scopes == null || !GuardBridge.armed() || namespaceOwned.test(executor)
+                || !propagates.test(executor == null ? java.util.concurrent.ForkJoinPool.class : executor.getClass())) {
             return null;
         }
-        return new Carried(scopes, new Throwable("submitted from inside the scope"), once);
+        return new Carried(links, scopes, submissionStacks ? new Throwable("submitted from inside the scope") : null, once);
     }
 
     /** {@code ThreadPoolExecutor.execute}: wraps a task submitted from inside a scope. */
     public static Runnable wrap(Object executor, Runnable task) {
-        if (policy == NONE || task == null || task instanceof CarriedRunnable) {
+        if (!enabled || task == null || task instanceof CarriedRunnable) {
             return task;
         }
-        Carried carried = capture(executor, false);
-        if (carried == null) {
+        try {
+            Carried carried = capture(executor, false);
+            if (carried == null) {
+                return task;
+            }
+            wrapped = true;
+            return task instanceof RunnableFuture
+                    ? new CarriedFuture((RunnableFuture<?>) task, carried)
+                    : new CarriedRunnable(task, carried);
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("ThreadPoolExecutor.execute", failure);
             return task;
         }
-        recordedWrappers = 1;
-        return task instanceof java.util.concurrent.RunnableFuture
-                ? new CarriedFuture((java.util.concurrent.RunnableFuture<?>) task, carried)
-                : new CarriedRunnable(task, carried);
-    }
-
-    /** The application's task behind a possibly wrapped one. */
-    public static Object unwrap(Object task) {
-        return task instanceof CarriedRunnable ? ((CarriedRunnable) task).task : task;
     }
 
     /** {@code ThreadPoolExecutor.remove(task)}: the queued element for the application's task. */
     public static Runnable queued(Iterable<Runnable> queue, Runnable task) {
-        if (recordedWrappers == 0 || task == null || task instanceof CarriedRunnable) {
+        if (!wrapped || task == null || task instanceof CarriedRunnable) {
             return task;
         }
-        for (Runnable element : queue) {
-            if (element instanceof CarriedRunnable && ((CarriedRunnable) element).task == task) {
-                return element;
+        try {
+            for (Runnable element : queue) {
+                if (element instanceof CarriedRunnable && ((CarriedRunnable) element).task == task) {
+                    return element;
+                }
             }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("ThreadPoolExecutor.remove", failure);
         }
         return task;
     }
 
-    private static volatile int recordedWrappers;
-
     /** {@code ThreadPoolExecutor.shutdownNow()}: the drained list, unwrapped in place. */
-    public static void unwrapAll(java.util.List<Runnable> drained) {
-        if (drained == null) {
+    public static void unwrapAll(List<Runnable> drained) {
+        if (drained == null || !wrapped) {
             return;
         }
-        for (int i = 0; i < drained.size(); i++) {
-            Runnable r = drained.get(i);
-            if (r instanceof CarriedRunnable) {
-                drained.set(i, ((CarriedRunnable) r).task);
+        try {
+            for (int i = 0; i < drained.size(); i++) {
+                Runnable r = drained.get(i);
+                if (r instanceof CarriedRunnable) {
+                    drained.set(i, ((CarriedRunnable) r).task);
+                }
             }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("ThreadPoolExecutor.shutdownNow", failure);
         }
     }
 
     /** Records a task (scheduled, or a ForkJoinTask) submitted from inside a scope. */
     public static void record(Object executor, Object task, boolean once) {
-        if (policy == NONE || task == null) {
+        if (!enabled || task == null) {
             return;
         }
-        Carried carried = capture(executor, once);
-        if (carried != null) {
-            if (TASKS.put(task, carried) == null) {
-                recorded.incrementAndGet();
+        try {
+            Carried carried = capture(executor, once);
+            if (carried != null) {
+                expungeCollected();
+                TASKS.put(new TaskKey(task, COLLECTED), carried);
             }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task submission", failure);
         }
     }
 
     /** The run of a recorded task: installs its scopes; returns what {@link #exit} restores, or null. */
     public static Object enterRecorded(Object task) {
-        if (recorded.get() == 0) {
+        if (TASKS.isEmpty()) {
             return null;
         }
-        Carried carried = TASKS.get(task);
-        if (carried == null) {
+        try {
+            TaskKey key = new TaskKey(task, null);
+            Carried carried = TASKS.get(key);
+            if (carried == null) {
+                return null;
+            }
+            if (carried.once) {
+                TASKS.remove(key);
+            }
+            return enter(carried);
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task run", failure);
             return null;
         }
-        if (carried.once && TASKS.remove(task) != null) {
-            recorded.decrementAndGet();
+    }
+
+    /** How many recorded tasks wait for their run (one-shot) or their collection (periodic). */
+    public static int recordedTasks() {
+        expungeCollected();
+        return TASKS.size();
+    }
+
+    private static void expungeCollected() {
+        for (Object ref; (ref = COLLECTED.poll()) != null; ) {
+            TASKS.remove(ref);
         }
-        return enter(carried);
+    }
+
+    /** A task object by identity, weakly: a queued task is kept alive by its queue, not by this map. */
+    private static final class TaskKey extends WeakReference<Object> {
+        private final int hash;
+
+        TaskKey(Object task, ReferenceQueue<Object> queue) {
+            super(task, queue);
+            this.hash = System.identityHashCode(task);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            if (!(o instanceof TaskKey)) {
+                return false;
+            }
+            Object task = get();
+            return task != null && task == ((TaskKey) o).get();
+        }
     }
 
     private static final class Token {
+        final RuntimeLink[] links;
         final Object[] previous;
         final Carried previousRunning;
 
-        Token(Object[] previous, Carried previousRunning) {
+        Token(RuntimeLink[] links, Object[] previous, Carried previousRunning) {
+            this.links = links;
             this.previous = previous;
             this.previousRunning = previousRunning;
         }
     }
 
-    @SuppressWarnings("unchecked")
     static Object enter(Carried carried) {
-        UnaryOperator<Object>[] swaps = (UnaryOperator<Object>[]) GuardBridge.swaps();
-        int n = Math.min(swaps.length, carried.scopes.length);
-        Object[] previous = new Object[n];
-        for (int i = 0; i < n; i++) {
-            previous[i] = swaps[i].apply(carried.scopes[i]);
+        Object[] previous = new Object[carried.links.length];
+        for (int i = 0; i < previous.length; i++) {
+            previous[i] = carried.links[i].swap(carried.scopes[i]);
         }
         Carried previousRunning = RUNNING.get();
         RUNNING.set(carried);
-        return new Token(previous, previousRunning);
+        return new Token(carried.links, previous, previousRunning);
     }
 
-    @SuppressWarnings("unchecked")
+    private static Object enterSafely(Carried carried, String hook) {
+        try {
+            return enter(carried);
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed(hook, failure);
+            return null;
+        }
+    }
+
+    /** Puts back what {@link #enterRecorded} or a carried task's run replaced; {@code token} may be null. */
     public static void exit(Object token) {
         if (token == null) {
             return;
         }
-        Token t = (Token) token;
-        UnaryOperator<Object>[] swaps = (UnaryOperator<Object>[]) GuardBridge.swaps();
-        for (int i = 0; i < t.previous.length && i < swaps.length; i++) {
-            swaps[i].apply(t.previous[i]);
-        }
-        if (t.previousRunning == null) {
-            RUNNING.remove();
-        } else {
-            RUNNING.set(t.previousRunning);
+        try {
+            Token t = (Token) token;
+            for (int i = 0; i < t.previous.length; i++) {
+                t.links[i].swap(t.previous[i]);
+            }
+            if (t.previousRunning == null) {
+                RUNNING.remove();
+            } else {
+                RUNNING.set(t.previousRunning);
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task end", failure);
         }
     }
 
@@ -324,33 +352,32 @@ public final class Propagation {
      * whichever thread created it, or that a task left on it (enterCurrentThread); tasks bring their
      * own. Not for the runtime's namespace threads.
      */
-    @SuppressWarnings("unchecked")
     public static void workerStarts(Object executor) {
-        if (POOL_WORKER.get() == null) {
-            POOL_WORKER.set(Boolean.TRUE);
-        }
-        if (policy == NONE || !propagates(executor) || namespaceOwned(executor)) {
-            return;
-        }
-        Supplier<?>[] captures = GuardBridge.captures();
-        UnaryOperator<Object>[] swaps = (UnaryOperator<Object>[]) GuardBridge.swaps();
-        for (int i = 0; i < captures.length && i < swaps.length; i++) {
-            if (captures[i].get() != null) {
-                swaps[i].apply(null);
+        try {
+            if (POOL_WORKER.get() == null) {
+                POOL_WORKER.set(Boolean.TRUE);
             }
+            if (!enabled || namespaceOwned.test(executor) || !propagates.test(executor.getClass())) {
+                return;
+            }
+            for (RuntimeLink link : GuardBridge.links()) {
+                if (link.scope() != null) {
+                    link.swap(null);
+                }
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("pool worker start", failure);
         }
     }
 
-    private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
-
-    /** True on a ThreadPoolExecutor worker (marked when its loop starts). */
-    static boolean isPoolWorker() {
+    /** True on a pool worker (marked when its loop starts). */
+    public static boolean isPoolWorker() {
         return POOL_WORKER.get() != null;
     }
 
     /** Where the task running on this thread was submitted from inside a scope, or null. */
     public static StackTraceElement[] submittedFrom() {
         Carried carried = RUNNING.get();
-        return carried == null ? null : carried.submittedAt.getStackTrace();
+        return carried == null || carried.submittedAt == null ? null : carried.submittedAt.getStackTrace();
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 import com.sun.tools.attach.VirtualMachine;
 
-import dev.netnsguard.agent.NamespaceNames;
+import dev.netnsguard.internal.nsfs.NsLinks;
 
 /**
  * {@code java -jar netns-guard-agent.jar attach <pid> [key=value,...]} and
@@ -64,22 +64,31 @@ public final class Cli {
         }
     }
 
+    /** The namespace behind an ns link, or 0 if it cannot be read (a thread that ended meanwhile). */
+    private static long inodeOf(Path link) {
+        try {
+            return NsLinks.inodeOf(link);
+        } catch (java.io.IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
     /** Lists every thread of {@code pid} with its namespace, flagging those not in its launch namespace. */
     static int threads(String pid, PrintStream out, PrintStream err) {
         Path proc = Path.of("/proc", pid);
-        long launch = NamespaceNames.inodeOf(proc.resolve("ns/net"));
+        long launch = inodeOf(proc.resolve("ns/net"));
         if (launch == 0) {
             err.println("netns-guard: no process " + pid + " (or its namespace cannot be read)");
             return 1;
         }
-        Map<Long, String> names = NamespaceNames.read();
+        Map<Long, String> names = NsLinks.namedInodes();
         Map<Long, String> javaNames = javaThreadNames(pid);
         List<long[]> rows = new ArrayList<>();
         List<String> comms = new ArrayList<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(proc.resolve("task"))) {
             for (Path task : tasks) {
                 long tid = Long.parseLong(task.getFileName().toString());
-                long inode = NamespaceNames.inodeOf(task.resolve("ns/net"));
+                long inode = inodeOf(task.resolve("ns/net"));
                 String comm;
                 try {
                     comm = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
@@ -157,7 +166,7 @@ public final class Cli {
 
     private static String describe(long inode, Map<Long, String> names) {
         String name = names.get(inode);
-        return name == null ? "net:[" + inode + "]" : name + " net:[" + inode + "]";
+        return name == null ? NsLinks.format(inode) : name + " " + NsLinks.format(inode);
     }
 
     /** Full Java thread names by OS thread id, from {@code jcmd <pid> Thread.print}; empty if that fails. */

@@ -1,5 +1,7 @@
 package dev.netnsguard.internal.scope;
 
+import dev.netnsguard.internal.nsfs.NsLinks;
+
 /**
  * What a piece of running code expects: the network namespace it should be in, and its name where it
  * has one. Immutable; entering a scope returns the scope to restore on leaving.
@@ -33,7 +35,7 @@ public final class Scope {
     }
 
     static String labelOf(long inode, String name) {
-        return name != null ? name : "net:[" + inode + "]";
+        return name != null ? name : NsLinks.format(inode);
     }
 
     @Override

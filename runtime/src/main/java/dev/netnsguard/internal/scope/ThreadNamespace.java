@@ -1,8 +1,9 @@
 package dev.netnsguard.internal.scope;
 
+import dev.netnsguard.internal.nsfs.NsLinks;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -22,7 +23,7 @@ public final class ThreadNamespace {
     /** The inode of the calling OS thread's network namespace. */
     public static long currentInode() {
         try {
-            return parse(Files.readSymbolicLink(THREAD_SELF).toString());
+            return NsLinks.inodeOf(THREAD_SELF);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + THREAD_SELF, e);
         }
@@ -31,21 +32,11 @@ public final class ThreadNamespace {
     /** The inode of the namespace behind an ns link such as {@code /proc/1/task/7/ns/net}; empty if it is gone. */
     public static OptionalLong inodeOf(Path link) {
         try {
-            return OptionalLong.of(parse(Files.readSymbolicLink(link).toString()));
+            return OptionalLong.of(NsLinks.inodeOf(link));
         } catch (NoSuchFileException gone) {
             return OptionalLong.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + link, e);
         }
-    }
-
-    /** Parses {@code net:[4026531840]}. */
-    static long parse(String link) {
-        int open = link.indexOf('[');
-        int close = link.indexOf(']', open);
-        if (!link.startsWith("net:") || open < 0 || close < 0) {
-            throw new IllegalArgumentException("not a network namespace link: " + link);
-        }
-        return Long.parseLong(link.substring(open + 1, close));
     }
 }

@@ -1,4 +1,4 @@
-package dev.netnsguard.agent;
+package dev.netnsguard.agent.instrumentation;
 
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * field or initializer is added, so retransformation never changes a class's shape). Lighter at
  * startup than ByteBuddy's AgentBuilder, which generates a transformer class of its own on JDK 9+.
  */
-final class GuardTransformer implements ClassFileTransformer {
+public final class GuardTransformer implements ClassFileTransformer {
     private final Map<String, List<AsmVisitorWrapper>> byInternalName = new LinkedHashMap<>();
     private final ByteBuddy byteBuddy = new ByteBuddy()
             .with(TypeValidation.DISABLED)
@@ -36,14 +36,14 @@ final class GuardTransformer implements ClassFileTransformer {
     private final Map<String, Throwable> errors = new ConcurrentHashMap<>();
 
     /** Inlines {@code advice} into the methods of class {@code className} that {@code methods} matches. */
-    GuardTransformer advise(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+    public GuardTransformer advise(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
         byInternalName.computeIfAbsent(className.replace('.', '/'), k -> new ArrayList<>())
                 .add(Advice.to(advice).on(methods));
         return this;
     }
 
     /** The binary names of the classes this transformer instruments. */
-    Set<String> targets() {
+    public Set<String> targets() {
         Set<String> names = new java.util.LinkedHashSet<>();
         for (String internal : byInternalName.keySet()) {
             names.add(internal.replace('/', '.'));
@@ -51,11 +51,11 @@ final class GuardTransformer implements ClassFileTransformer {
         return names;
     }
 
-    Set<String> transformed() {
+    public Set<String> transformed() {
         return Set.copyOf(transformed);
     }
 
-    Map<String, Throwable> errors() {
+    public Map<String, Throwable> errors() {
         return Map.copyOf(errors);
     }
 

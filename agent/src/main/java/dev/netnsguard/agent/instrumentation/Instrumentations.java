@@ -1,0 +1,59 @@
+package dev.netnsguard.agent.instrumentation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every instrumentation unit, and what is knowingly left out: the one list the installer, the
+ * self-test and the coverage table of docs/agent.md derive from.
+ */
+public final class Instrumentations {
+    /** The units, in the order of the coverage table. */
+    public static final List<TypeInstrumentation> ALL = List.of(
+            new NetInstrumentation(),
+            new DatagramChannelInstrumentation(),
+            new InetAddressInstrumentation(),
+            new ProcessImplInstrumentation(),
+            new RouteSocketInstrumentation(),
+            new ThreadInstrumentation(),
+            new ThreadPoolExecutorInstrumentation(),
+            new ScheduledThreadPoolExecutorInstrumentation(),
+            new ScheduledFutureTaskInstrumentation(),
+            new ForkJoinPoolInstrumentation(),
+            new ForkJoinTaskInstrumentation(),
+            new ForkJoinWorkerThreadInstrumentation());
+
+    /** Entry points no unit guards, and why. */
+    public static final List<Coverage> NOT_COVERED = List.of(
+            new Coverage("Unix domain sockets", "not checked", "not checked", "path-based ones are not network-namespace"
+                    + " scoped; the JDK API cannot make abstract ones (`sun.nio.ch.UnixDomainSockets` is not instrumented)"),
+            new Coverage("legacy `PlainSocketImpl` (`-Djdk.net.usePlainSocketImpl=true`)", "no", "removed",
+                    "opens, binds and connects natively without `Net`"),
+            new Coverage("legacy `PlainDatagramSocketImpl` (`-Djdk.net.usePlainDatagramSocketImpl=true`)", "no", "removed", "same"),
+            new Coverage("`InetAddress.isReachable`", "no", "no", "opens its ICMP/TCP socket natively"),
+            new Coverage("`NetworkInterface`", "no", "no", "opens its ioctl sockets natively; what it lists is the calling"
+                    + " thread's namespace"),
+            new Coverage("accepted sockets", "not needed", "not needed", "they live in their listener's namespace; not"
+                    + " recorded in the socket table"),
+            new Coverage("JNI/JNA/FFM code opening sockets", "no", "no", "native; only `recheck-every` notices a native"
+                    + " `setns` of a thread"));
+
+    private Instrumentations() {}
+
+    /** The coverage table of docs/agent.md, header included. */
+    public static List<String> coverageTable() {
+        List<String> rows = new ArrayList<>();
+        rows.add("| entry point | JDK 17 | JDK 25 | covered by / why not |");
+        rows.add("|---|---|---|---|");
+        for (TypeInstrumentation unit : ALL) {
+            unit.coverage().forEach(c -> rows.add(c.markdown()));
+        }
+        NOT_COVERED.forEach(c -> rows.add(c.markdown()));
+        return rows;
+    }
+
+    /** The binary names of the JDK types the self-test requires to be instrumented. */
+    public static List<String> required() {
+        return ALL.stream().filter(TypeInstrumentation::required).map(TypeInstrumentation::type).toList();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.netnsguard.agent.bootstrap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Propagation in-process: its hooks called as the executors' advice calls them, on real threads. */
+class PropagationTest {
+    private final long here = GuardBridge.readThreadInode();
+    private TestRuntime runtime;
+    private final TestRuntime.TestScope blue = new TestRuntime.TestScope(4026530000L, "blue");
+
+    @BeforeEach
+    void install() {
+        runtime = new TestRuntime().install(here);
+        Propagation.configure(true, type -> true, executor -> false, true);
+    }
+
+    @AfterEach
+    void uninstall() {
+        runtime.uninstall();
+        Propagation.configure(false, type -> true, executor -> false, true);
+    }
+
+    @Test
+    void aTaskSubmittedOutsideScopesIsNotTouched() {
+        Runnable task = () -> { };
+        assertSame(task, Propagation.wrap(this, task));
+    }
+
+    @Test
+    void aWrappedTaskRunsWithTheSubmittersScopeOnAnotherThread() throws Exception {
+        runtime.current.set(blue);
+        Object[] seen = new Object[2];
+        Runnable wrapped = Propagation.wrap(this, () -> {
+            seen[0] = runtime.current.get();
+            seen[1] = Propagation.submittedFrom();
+        });
+        runtime.current.remove();
+        Thread worker = new Thread(wrapped);
+        worker.start();
+        worker.join(10_000);
+        assertSame(blue, seen[0]);
+        assertTrue(((StackTraceElement[]) seen[1])[0].getClassName().startsWith(Propagation.class.getName()));
+    }
+
+    @Test
+    void theWorkerGetsItsOwnScopeBackAfterTheTask() {
+        runtime.current.set(blue);
+        Runnable wrapped = Propagation.wrap(this, () -> { });
+        TestRuntime.TestScope red = new TestRuntime.TestScope(4026530001L, "red");
+        runtime.current.set(red);
+        wrapped.run();
+        assertSame(red, runtime.current.get());
+        assertNull(Propagation.submittedFrom());
+    }
+
+    @Test
+    void aFutureStaysAFutureAndTheQueueAndShutdownSeeTheApplicationsTask() {
+        runtime.current.set(blue);
+        FutureTask<String> task = new FutureTask<>(() -> "done");
+        Runnable wrapped = Propagation.wrap(this, task);
+        assertInstanceOf(RunnableFuture.class, wrapped);
+        assertSame(wrapped, Propagation.queued(List.of(wrapped), task));
+        List<Runnable> drained = new ArrayList<>(List.of(wrapped));
+        Propagation.unwrapAll(drained);
+        assertSame(task, drained.get(0));
+    }
+
+    @Test
+    void aRecordedOneShotTaskCarriesItsScopeOnceAndLeavesTheMap() {
+        int before = Propagation.recordedTasks();
+        runtime.current.set(blue);
+        Object task = new Object();
+        Propagation.record(this, task, true);
+        runtime.current.remove();
+        assertEquals(before + 1, Propagation.recordedTasks());
+        Object token = Propagation.enterRecorded(task);
+        assertSame(blue, runtime.current.get());
+        Propagation.exit(token);
+        assertNull(runtime.current.get());
+        assertEquals(before, Propagation.recordedTasks());
+        assertNull(Propagation.enterRecorded(task), "a one-shot task carries its scope once");
+    }
+
+    @Test
+    void executorsThePolicyExcludesAndNamespaceOwnedOnesCarryNothing() {
+        runtime.current.set(blue);
+        Runnable task = () -> { };
+        Propagation.configure(true, type -> type != PropagationTest.class, executor -> false, true);
+        assertSame(task, Propagation.wrap(this, task));
+        Propagation.configure(true, type -> true, executor -> executor == this, true);
+        assertSame(task, Propagation.wrap(this, task));
+    }
+
+    @Test
+    void withoutSubmissionStacksNothingIsRecordedOfTheSubmitter() {
+        Propagation.configure(true, type -> true, executor -> false, false);
+        runtime.current.set(blue);
+        Object[] seen = new Object[1];
+        Runnable wrapped = Propagation.wrap(this, () -> seen[0] = Propagation.submittedFrom());
+        runtime.current.remove();
+        wrapped.run();
+        assertNull(seen[0]);
+    }
+
+    @Test
+    void aPoolWorkerDropsTheScopeItInherited() throws Exception {
+        runtime.current.set(blue);
+        CompletableFuture<Object> seen = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            Propagation.workerStarts(this);
+            seen.complete(runtime.current.get());
+        });
+        worker.start();
+        assertNull(seen.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBrokenRuntimeNeverBreaksTheExecutor() {
+        RuntimeLink broken = new RuntimeLink(() -> blue, s -> {
+            throw new IllegalStateException("swap broke");
+        }, s -> 1);
+        GuardBridge.disconnect(runtime.link);
+        GuardBridge.connect(broken);
+        try {
+            boolean[] ran = new boolean[1];
+            Runnable wrapped = Propagation.wrap(this, () -> ran[0] = true);
+            wrapped.run();
+            assertTrue(ran[0], "the task ran although its scope could not be installed");
+            Propagation.workerStarts(this);
+        } finally {
+            GuardBridge.disconnect(broken);
+        }
+        assertEquals(List.of("ThreadPoolExecutor task: swap broke", "pool worker start: swap broke"), runtime.failedHooks);
+    }
+}
