@@ -3,16 +3,11 @@ package dev.netnsguard.agent;
 import dev.netnsguard.agent.bootstrap.ViolationKind;
 import dev.netnsguard.internal.nsfs.NsLinks;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -197,10 +192,13 @@ final class Reporter {
                 || frame.startsWith("jdk.") || frame.startsWith("com.sun.");
     }
 
-    /** The guard's own frames on top of the stack (the bridge and this reporter); the advice is inlined. */
+    /**
+     * The guard's own frames on top of the stack (the bridge, the judge, the self-test's judge while it
+     * stands in, this reporter); the advice is inlined.
+     */
     private static boolean isGuardFrame(String className) {
         return className.startsWith("dev.netnsguard.agent.bootstrap.") || className.startsWith(Reporter.class.getName())
-                || className.startsWith(GuardJudge.class.getName());
+                || className.startsWith(GuardJudge.class.getName()) || className.startsWith(SelfTest.class.getName());
     }
 
     private static List<String> stack() {
@@ -257,30 +255,21 @@ final class Reporter {
         stderr.println(line);
     }
 
-    private Writer reportWriter;
-    private Path reportWriterPath;
+    private ReportFile reportFile;
 
-    /** Appends one line; the file stays open (reopened if the configured path changes), flushed per line. */
+    /** Appends one line to the configured file, kept open (reopened if the configured path changes). */
     private void append(Path file, String json) {
+        ReportFile target;
         synchronized (this) {
-            try {
-                if (reportWriter == null || !file.equals(reportWriterPath)) {
-                    if (reportWriter != null) {
-                        reportWriter.close();
-                    }
-                    reportWriter = null;
-                    reportWriter = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-                    reportWriterPath = file;
+            if (reportFile == null || !reportFile.path().equals(file)) {
+                if (reportFile != null) {
+                    reportFile.close();
                 }
-                reportWriter.write(json);
-                reportWriter.write('\n');
-                reportWriter.flush();
-            } catch (IOException e) {
-                reportWriter = null;
-                internalError(e);
+                reportFile = new ReportFile(file, stderr);
             }
+            target = reportFile;
         }
+        target.append(json);
     }
 
     private volatile Map<Long, String> names = Map.of();

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A forked JVM without the runtime on its class path: a thread moved with a raw setns (through JNA,
  * as any native library could) opens a socket. Every thread expects the launch namespace, and strict
- * mode throws the bootstrap copy of NetNSViolationError. Argument: the namespace's path.
+ * mode throws the bootstrap copy of NetNSViolationError. Arguments: the namespace's path, and
+ * {@code twice} to open the socket twice (in report mode).
  */
 public final class NoRuntimeMain {
     public interface LibC extends Library {
@@ -31,6 +32,9 @@ public final class NoRuntimeMain {
             }
             try {
                 SocketChannel.open().close();
+                if (args.length > 1 && args[1].equals("twice")) {
+                    SocketChannel.open().close();
+                }
                 outcome.set("ran");
             } catch (dev.netnsguard.NetNSViolationError e) {
                 outcome.set("thrown " + e.kind() + " loader=" + e.getClass().getClassLoader());

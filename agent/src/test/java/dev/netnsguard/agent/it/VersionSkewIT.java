@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,5 +54,25 @@ class VersionSkewIT {
         assertEquals("installed report", r.get("install.1"), r.toString());
         assertEquals("installed report", r.get("install.2"), r.toString());
         assertTrue(r.get("origin").startsWith("netns-guard agent "), r.toString());
+    }
+
+    @Test
+    void attachingTheSameAgentTwiceReconfiguresIt() throws Exception {
+        ForkedJvm target = ForkedJvm.withoutAgent();
+        if (ForkedJvm.FEATURE >= 21) {
+            target.jvmArg("-XX:+EnableDynamicAgentLoading");
+        }
+        try (ForkedJvm.Running running = target.start("attach-target")) {
+            String pid = running.await("ready");
+            ForkedJvm.Result first = ForkedJvm.agentCommand("attach", pid, "mode=report,log=none");
+            assertEquals(0, first.exit(), first.toString());
+            ForkedJvm.Result second = ForkedJvm.agentCommand("attach", pid, "mode=report,log=stderr");
+            assertEquals(0, second.exit(), second.toString());
+            ForkedJvm.Result r = running.finish().ok();
+            assertEquals("true", r.get("installed"), r.toString());
+            assertEquals(1, r.count("SOCKET_BIND"), r.toString());
+            assertTrue(r.stderr().contains("netns-guard: SOCKET_BIND: "), "the second attach's log=stderr is in force\n" + r);
+            assertFalse(r.stderr().contains("not installed"), r.toString());
+        }
     }
 }
