@@ -37,6 +37,7 @@ final class Installer {
     private static volatile GuardTransformer transformer;
     private static volatile Config config;
     private static volatile SelfTest selfTest;
+    private static volatile String socketChecks = "off";
 
     private Installer() {}
 
@@ -99,11 +100,22 @@ final class Installer {
         inst.addTransformer(t, true);
         retransform(inst, t.targets());
         connectRuntimes(inst);
+        try {
+            GuardBridge.socketNamespaces(SocketNamespaceService.load(inst));
+            socketChecks = "kernel";
+        } catch (IllegalStateException unavailable) {
+            socketChecks = "proc: " + unavailable.getMessage();
+        }
         GuardBridge.arm(true);
         Installer.config = config;
         if (config.selfTest()) {
             selfTest = SelfTest.start(t, Installer::switchOff);
         }
+    }
+
+    /** How new sockets are judged: "kernel", "proc: why not the kernel", or "off". */
+    static String socketChecks() {
+        return socketChecks;
     }
 
     /** "running", "passed", "off", or "failed: why". */

@@ -87,6 +87,15 @@ public final class NetnsGuard {
         return available() ? Installer.selfTestStatus() : "off";
     }
 
+    /**
+     * Where the guard learns which namespace a new socket lives in: {@code "kernel"} (the socket's own
+     * namespace, from the agent's native part), {@code "proc: <why>"} (the creating thread's, read from
+     * /proc: exact too, slower; on a machine the agent has no native part for), or {@code "off"}.
+     */
+    public static String socketChecks() {
+        return available() ? Installer.socketChecks() : "off";
+    }
+
     /** How many violations were reported since install or {@link #resetCounters()}. */
     public static long violations() {
         if (!available()) {

@@ -32,6 +32,8 @@ public final class GuardBridge {
     private static volatile int recheckEvery;
     private static volatile Judge judge;
     private static volatile RuntimeLink[] links = new RuntimeLink[0];
+    /** The kernel's answer about a socket's own namespace; null until the agent's native part is loaded. */
+    private static volatile SocketNamespace sockets;
     private static volatile String origin;
     /** Per thread: the guard's own work is running (the judge's), so hooks do nothing. */
     private static final ThreadLocal<boolean[]> BUSY = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -64,6 +66,19 @@ public final class GuardBridge {
     /** Switches the checks on or off (mode report or strict, or off). */
     public static void arm(boolean on) {
         armed = on;
+    }
+
+    /**
+     * Makes socket checks ask the kernel which namespace each new socket lives in; until then (and
+     * where the agent has no native part) the creating thread's namespace is read from /proc.
+     */
+    public static void socketNamespaces(SocketNamespace kernel) {
+        sockets = kernel;
+    }
+
+    /** True where sockets are judged by their own namespace, from the kernel. */
+    public static boolean socketsFromKernel() {
+        return sockets != null;
     }
 
     /** True while checks run. */
@@ -133,19 +148,46 @@ public final class GuardBridge {
 
     // ------------------------------------------------------------------ hooks (called by inlined advice)
 
-    /** {@code sun.nio.ch.Net.socket/serverSocket}, before the socket is created. */
+    /**
+     * {@code sun.nio.ch.Net.socket/serverSocket}, before the socket is created. Where the kernel is asked
+     * about each new socket, the check happens once it exists ({@link #socketOpened}); without, the
+     * creating thread's namespace is read from /proc first, so the check is exact either way.
+     */
     public static void socketOpen() {
-        checkThread(ViolationKind.SOCKET_OPEN, null);
+        if (armed && sockets == null) {
+            refreshThread();
+            checkThread(ViolationKind.SOCKET_OPEN, null);
+        }
     }
 
-    /** {@code sun.nio.ch.Net.socket/serverSocket} returned {@code fd}: record where it was born. */
+    /**
+     * {@code sun.nio.ch.Net.socket/serverSocket} returned {@code fd}: where it was born is recorded, and
+     * judged where the kernel tells it. A socket refused in strict mode is closed before the error is
+     * thrown: the JDK never takes charge of it.
+     */
     public static void socketOpened(FileDescriptor fd) {
-        if (armed) {
-            try {
+        if (!armed) {
+            return;
+        }
+        SocketNamespace kernel = sockets;
+        int n = -1;
+        Error error = null;
+        try {
+            n = SocketTable.fdOf(fd);
+            long born = kernel == null || n < 0 ? 0 : kernel.inodeOf(n);
+            if (born == 0) {
                 SocketTable.record(fd, actualOfThread());
-            } catch (Throwable failure) {
-                hookFailed("socket record", failure);
+            } else {
+                SocketTable.record(fd, born);
+                threadSwitched(born); // the creating thread is where its new socket is: the cache is exact again
+                error = threadVerdict(ViolationKind.SOCKET_OPEN, null);
             }
+        } catch (Throwable failure) {
+            hookFailed(ViolationKind.SOCKET_OPEN.name(), failure);
+        }
+        if (error != null) {
+            kernel.close(n);
+            throw error;
         }
     }
 
@@ -169,9 +211,12 @@ public final class GuardBridge {
         checkThread(ViolationKind.DNS_LOOKUP, host);
     }
 
-    /** {@code java.lang.ProcessImpl.start}. */
+    /** {@code java.lang.ProcessImpl.start}: the child inherits the thread's namespace, read afresh (a start costs milliseconds). */
     public static void processStart(Object command) {
-        checkThread(ViolationKind.PROCESS_START, command);
+        if (armed) {
+            refreshThread();
+            checkThread(ViolationKind.PROCESS_START, command);
+        }
     }
 
     /** The runtime's {@code dev.netnsguard.netlink.RouteSocket.openOnCurrentThread}. */
@@ -179,10 +224,17 @@ public final class GuardBridge {
         checkThread(ViolationKind.NETLINK_OPEN, null);
     }
 
-    /** {@code InetAddress.getAddressesFromNameService}: {@code host} is resolved by the calling thread. */
+    /**
+     * {@code InetAddress.getAddressesFromNameService}: {@code host} is resolved by the calling thread. A
+     * resolution costs milliseconds, so the thread's namespace is read afresh: a switch the cache missed
+     * when the lookup was checked is checked now.
+     */
     public static void dnsResolving(Object host) {
         if (!armed || !(host instanceof String)) {
             return;
+        }
+        if (refreshThread()) {
+            checkThread(ViolationKind.DNS_LOOKUP, host);
         }
         RESOLVING.get()[0] = true;
         Judge j = judge;
@@ -336,6 +388,11 @@ public final class GuardBridge {
 
     private static Error socketVerdict(ViolationKind kind, FileDescriptor fd, long expected, Object scope, Object detail) {
         long actual = SocketTable.bornIn(fd);
+        SocketNamespace kernel = sockets;
+        if (actual == 0 && kernel != null) {
+            int n = SocketTable.fdOf(fd);
+            actual = n < 0 ? 0 : kernel.inodeOf(n); // not created through Net, or before the agent came
+        }
         boolean ofThread = actual == 0;
         if (ofThread) {
             actual = actualOfThread();
@@ -414,6 +471,18 @@ public final class GuardBridge {
             }
         }
         return state.inode;
+    }
+
+    /** Reads the calling thread's namespace from /proc into its cache; true if the cache was wrong. */
+    private static boolean refreshThread() {
+        long now = readThreadInode();
+        if (now == 0) {
+            return false;
+        }
+        ThreadState state = ThreadStates.LOCAL.get();
+        boolean changed = state == null || state.inode != now;
+        threadSwitched(now);
+        return changed;
     }
 
     /** Reads /proc/thread-self/ns/net; 0 if it cannot be read. */

@@ -85,7 +85,7 @@ final class InetAddressInstrumentation implements TypeInstrumentation {
     static final class Resolve {
         private Resolve() {}
 
-        @Advice.OnMethodEnter(suppress = Throwable.class)
+        @Advice.OnMethodEnter
         static void enter(@Advice.Argument(0) Object host) {
             GuardBridge.dnsResolving(host);
         }

@@ -67,7 +67,7 @@ final class NetInstrumentation implements TypeInstrumentation {
             GuardBridge.socketOpen();
         }
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
+        @Advice.OnMethodExit
         static void exit(@Advice.Return FileDescriptor fd) {
             GuardBridge.socketOpened(fd);
         }

@@ -1,0 +1,195 @@
+package dev.netnsguard.agent;
+
+import dev.netnsguard.agent.bootstrap.SocketNamespace;
+
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Loads the agent's JNI library, which asks the kernel which namespace a socket lives in, and hands it
+ * to the bridge as a {@link SocketNamespace}. The library's class is defined in a module of its own, in
+ * a layer of its own, whose native access the agent enables (JDK 22+): the JVM then prints no
+ * native-access warning and the application's modules gain nothing. Built for the architecture of the
+ * machine that built the agent; on another one, or if loading fails, the bridge reads the creating
+ * thread's namespace from /proc instead (exact too, only slower).
+ *
+ * <p>A socket's namespace is its {@code SO_NETNS_COOKIE} (one system call), mapped to the namespace's
+ * inode by asking {@code SIOCGSKNS} once per namespace; kernels before 5.14, without the cookie, ask
+ * {@code SIOCGSKNS} every time.
+ */
+final class SocketNamespaceService implements SocketNamespace {
+    private static final String CLASS = "dev/netnsguard/agent/sockets/SocketNamespaces.class";
+    private static final String ENTRY = "META-INF/netns-guard/sockets/";
+    private static final int MAX_NAMESPACES = 4096;
+    private static final int EBADF = 9;
+
+    private final MethodHandle cookie;
+    private final MethodHandle inode;
+    private final MethodHandle close;
+    private final Map<Long, Long> inodeOfCookie = new ConcurrentHashMap<>();
+
+    private SocketNamespaceService(Class<?> natives) throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        MethodType ofFd = MethodType.methodType(long.class, int.class);
+        cookie = lookup.findStatic(natives, "cookie", ofFd);
+        inode = lookup.findStatic(natives, "inode", ofFd);
+        close = lookup.findStatic(natives, "close", MethodType.methodType(int.class, int.class));
+    }
+
+    /**
+     * Defines the module, loads the library and checks it on a socket of its own.
+     *
+     * @throws IllegalStateException (with the reason) if this machine cannot have it
+     */
+    static SocketNamespaceService load(Instrumentation inst) {
+        String library = ENTRY + System.getProperty("os.arch") + "/libnetnsguard-sockets.so";
+        ClassLoader agentLoader = SocketNamespaceService.class.getClassLoader();
+        if (agentLoader.getResource(library) == null) {
+            throw new IllegalStateException("the agent has no native part for " + System.getProperty("os.arch"));
+        }
+        try {
+            Module module = defineModule(agentLoader);
+            enableNativeAccess(inst, module);
+            Class<?> natives = Class.forName(module.getName() + ".SocketNamespaces", true, module.getClassLoader());
+            Path dir = Files.createTempDirectory("netns-guard-", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            Path file = dir.resolve("libnetnsguard-sockets.so");
+            try (InputStream in = agentLoader.getResourceAsStream(library)) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
+                natives.getMethod("load", String.class).invoke(null, file.toString());
+            } finally {
+                Files.deleteIfExists(file); // mapped once loaded
+                Files.deleteIfExists(dir);
+            }
+            SocketNamespaceService service = new SocketNamespaceService(natives);
+            service.prove();
+            return service;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot load the agent's native part: " + e, e);
+        }
+    }
+
+    /** The library answers: asked about no descriptor at all, it says EBADF. */
+    private void prove() throws Throwable {
+        long answer = (long) inode.invokeExact(-1);
+        if (answer != -EBADF) {
+            throw new IllegalStateException("it answered " + answer + " for fd -1, not -EBADF");
+        }
+    }
+
+    @Override
+    public long inodeOf(int fd) {
+        try {
+            long c = (long) cookie.invokeExact(fd);
+            if (c > 0) {
+                Long known = inodeOfCookie.get(c);
+                if (known != null) {
+                    return known;
+                }
+            }
+            long i = (long) inode.invokeExact(fd);
+            if (i <= 0) {
+                return 0;
+            }
+            if (c > 0) {
+                if (inodeOfCookie.size() >= MAX_NAMESPACES) {
+                    inodeOfCookie.clear();
+                }
+                inodeOfCookie.put(c, i);
+            }
+            return i;
+        } catch (Throwable e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        try {
+            int ignored = (int) close.invokeExact(fd);
+        } catch (Throwable e) {
+            // the descriptor leaks; the application got its error either way
+        }
+    }
+
+    private static Module defineModule(ClassLoader agentLoader) {
+        String pkg = "dev.netnsguard.agent.sockets";
+        ModuleDescriptor descriptor = ModuleDescriptor.newModule(dev.netnsguard.agent.sockets.SocketNamespaces.MODULE)
+                .exports(pkg).packages(Set.of(pkg)).build();
+        ModuleReference reference = new ModuleReference(descriptor, null) {
+            @Override
+            public ModuleReader open() {
+                return new ModuleReader() {
+                    @Override
+                    public Optional<URI> find(String name) {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<InputStream> open(String name) {
+                        return name.equals(CLASS) ? Optional.ofNullable(agentLoader.getResourceAsStream(ENTRY
+                                + "SocketNamespaces.class")) : Optional.empty();
+                    }
+
+                    @Override
+                    public Stream<String> list() {
+                        return Stream.of(CLASS);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        ModuleFinder finder = new ModuleFinder() {
+            @Override
+            public Optional<ModuleReference> find(String name) {
+                return name.equals(descriptor.name()) ? Optional.of(reference) : Optional.empty();
+            }
+
+            @Override
+            public Set<ModuleReference> findAll() {
+                return Set.of(reference);
+            }
+        };
+        Configuration configuration = ModuleLayer.boot().configuration()
+                .resolve(finder, ModuleFinder.of(), Set.of(descriptor.name()));
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
+        return layer.findModule(descriptor.name()).orElseThrow();
+    }
+
+    /** JDK 22+: native access for that one module, as {@code --enable-native-access=dev.netnsguard.agent.sockets} would. */
+    private static void enableNativeAccess(Instrumentation inst, Module module) throws ReflectiveOperationException {
+        if (Runtime.version().feature() < 22) {
+            return;
+        }
+        Module javaBase = Object.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.access", Set.of(SocketNamespaceService.class.getModule())),
+                Map.of(), Set.of(), Map.of());
+        Class<?> secrets = Class.forName("jdk.internal.access.SharedSecrets");
+        Object javaLang = secrets.getMethod("getJavaLangAccess").invoke(null);
+        Class.forName("jdk.internal.access.JavaLangAccess").getMethod("addEnableNativeAccess", Module.class)
+                .invoke(javaLang, module);
+    }
+}
