@@ -1,12 +1,10 @@
 package dev.netnsguard.netlink;
 
-import static dev.netnsguard.netlink.TestNamespaces.nameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netnsguard.NetNS;
 
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
@@ -16,7 +14,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,25 +22,12 @@ import org.junit.jupiter.api.Test;
  * {@code ip -j route show} and {@code ip -6 -j route show}. The links are a veth pair inside the
  * namespace (both ends up, so they have a carrier); addresses come from 198.51.100.0/24 and 2001:db8::/32.
  */
-class NetlinkAddressRouteTest {
-    private TestNamespaces namespaces;
-    private String ns;
-    private Netlink nl;
-
+class NetlinkAddressRouteTest extends BlueNamespace {
     @BeforeEach
-    void setUp() {
-        namespaces = new TestNamespaces();
-        NetNS blue = namespaces.create("blue");
-        ns = nameOf(blue);
-        nl = namespaces.closeLater(Netlink.open(blue));
+    void addVethPair() {
         nl.addVeth("v0", "v0p");
         nl.setUp("v0");
         nl.setUp("v0p");
-    }
-
-    @AfterEach
-    void tearDown() {
-        namespaces.close();
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.netnsguard.netlink;
 
 import static dev.netnsguard.netlink.NetlinkAddressRouteTest.ip;
 import static dev.netnsguard.netlink.NetlinkLinkTest.ipLinkNames;
-import static dev.netnsguard.netlink.TestNamespaces.nameOf;
+import static dev.netnsguard.testing.TestNamespaces.nameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,31 +15,11 @@ import dev.netnsguard.NetNSException;
 import java.net.StandardProtocolFamily;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** Kernel errors become typed exceptions; bad input and closed handles fail before anything is sent. */
-class NetlinkErrorTest {
-    private TestNamespaces namespaces;
-    private NetNS blue;
-    private String ns;
-    private Netlink nl;
-
-    @BeforeEach
-    void setUp() {
-        namespaces = new TestNamespaces();
-        blue = namespaces.create("blue");
-        ns = nameOf(blue);
-        nl = namespaces.closeLater(Netlink.open(blue));
-    }
-
-    @AfterEach
-    void tearDown() {
-        namespaces.close();
-    }
-
+class NetlinkErrorTest extends BlueNamespace {
     @Test
     void aDuplicateLinkIsAnExistsErrorNamingOperationAndNamespace() {
         nl.addVeth("veth0", "veth0p");

@@ -1,6 +1,6 @@
 package dev.netnsguard.netlink;
 
-import static dev.netnsguard.netlink.TestNamespaces.nameOf;
+import static dev.netnsguard.testing.TestNamespaces.nameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,38 +16,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Link operations in namespaces the tests create, checked against {@code ip -d -j link show}. */
-class NetlinkLinkTest {
-    private TestNamespaces namespaces;
-    private NetNS blue;
-    private String blueName;
-    private Netlink nl;
-
-    @BeforeEach
-    void setUp() {
-        namespaces = new TestNamespaces();
-        blue = namespaces.create("blue");
-        blueName = nameOf(blue);
-        nl = namespaces.closeLater(Netlink.open(blue));
-    }
-
-    @AfterEach
-    void tearDown() {
-        namespaces.close();
-    }
-
+class NetlinkLinkTest extends BlueNamespace {
     @Test
     void listsTheLinksIpLists() {
-        Oracle.assertLinksMatch(nl, blueName);
-        Ip.exec(blueName, "link", "add", "ipva", "type", "veth", "peer", "name", "ipvb");
-        Ip.exec(blueName, "link", "add", "ipbr", "type", "bridge");
-        Ip.exec(blueName, "link", "set", "ipva", "master", "ipbr", "mtu", "1400", "up");
-        Ip.exec(blueName, "link", "set", "lo", "up");
-        Oracle.assertLinksMatch(nl, blueName);
+        Oracle.assertLinksMatch(nl, ns);
+        Ip.exec(ns, "link", "add", "ipva", "type", "veth", "peer", "name", "ipvb");
+        Ip.exec(ns, "link", "add", "ipbr", "type", "bridge");
+        Ip.exec(ns, "link", "set", "ipva", "master", "ipbr", "mtu", "1400", "up");
+        Ip.exec(ns, "link", "set", "lo", "up");
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     @Test
@@ -69,8 +49,8 @@ class NetlinkLinkTest {
         assertEquals(Optional.of("veth"), a.kind());
         assertFalse(a.isUp());
         assertEquals(Optional.of("veth"), nl.link("vb").kind());
-        Oracle.assertLinksMatch(nl, blueName);
-        assertTrue(ipLinkNames(blueName).containsAll(List.of("va", "vb")));
+        Oracle.assertLinksMatch(nl, ns);
+        assertTrue(ipLinkNames(ns).containsAll(List.of("va", "vb")));
     }
 
     @Test
@@ -79,13 +59,13 @@ class NetlinkLinkTest {
         String redName = nameOf(red);
         Link local = nl.addVeth("veth0", "veth1", red);
         assertEquals("veth0", local.name());
-        assertEquals(List.of("lo", "veth0"), ipLinkNames(blueName));
+        assertEquals(List.of("lo", "veth0"), ipLinkNames(ns));
         assertEquals(List.of("lo", "veth1"), ipLinkNames(redName));
         try (Netlink inRed = Netlink.open(red)) {
             assertEquals(Optional.of("veth"), inRed.link("veth1").kind());
             Oracle.assertLinksMatch(inRed, redName);
         }
-        Oracle.assertLinksMatch(nl, blueName);
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     @Test
@@ -96,12 +76,12 @@ class NetlinkLinkTest {
         } catch (NetlinkException e) {
             // Kernels built without CONFIG_DUMMY answer EOPNOTSUPP "Unknown device type".
             assertEquals("EOPNOTSUPP", e.errnoName(), e.getMessage());
-            assertEquals(List.of("lo"), ipLinkNames(blueName), "a refused dummy leaves nothing");
+            assertEquals(List.of("lo"), ipLinkNames(ns), "a refused dummy leaves nothing");
             assumeTrue(false, "this kernel has no dummy driver: " + e.getMessage());
             return;
         }
         assertEquals(Optional.of("dummy"), dummy.kind());
-        Oracle.assertLinksMatch(nl, blueName);
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     @Test
@@ -111,34 +91,34 @@ class NetlinkLinkTest {
         nl.addVeth("port0", "port0p");
         nl.setMaster("port0", "br0");
         assertEquals(OptionalInt.of(bridge.index()), nl.link("port0").masterIndex());
-        assertEquals("br0", ipLink(blueName, "port0").get("master"));
-        Oracle.assertLinksMatch(nl, blueName);
+        assertEquals("br0", ipLink(ns, "port0").get("master"));
+        Oracle.assertLinksMatch(nl, ns);
 
         nl.clearMaster("port0");
         assertEquals(OptionalInt.empty(), nl.link("port0").masterIndex());
-        assertFalse(ipLink(blueName, "port0").containsKey("master"));
+        assertFalse(ipLink(ns, "port0").containsKey("master"));
     }
 
     @Test
     void setsUpDownMtuAndName() {
         nl.addVeth("a0", "a0p");
         nl.setMtu("a0", 1400);
-        assertEquals(1400L, ipLink(blueName, "a0").get("mtu"));
+        assertEquals(1400L, ipLink(ns, "a0").get("mtu"));
         nl.setUp("a0");
         nl.setUp("a0p");
         assertTrue(nl.link("a0").isUp());
-        assertTrue(ipFlags(blueName, "a0").contains("UP"));
-        Oracle.assertLinksMatch(nl, blueName);
+        assertTrue(ipFlags(ns, "a0").contains("UP"));
+        Oracle.assertLinksMatch(nl, ns);
         nl.setDown("a0");
         assertFalse(nl.link("a0").isUp());
-        assertFalse(ipFlags(blueName, "a0").contains("UP"));
+        assertFalse(ipFlags(ns, "a0").contains("UP"));
 
         int index = nl.link("a0").index();
         nl.rename("a0", "renamed0");
         assertEquals(index, nl.link("renamed0").index());
-        assertFalse(ipLinkNames(blueName).contains("a0"));
-        assertEquals(index, ((Long) ipLink(blueName, "renamed0").get("ifindex")).intValue());
-        Oracle.assertLinksMatch(nl, blueName);
+        assertFalse(ipLinkNames(ns).contains("a0"));
+        assertEquals(index, ((Long) ipLink(ns, "renamed0").get("ifindex")).intValue());
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     @Test
@@ -146,8 +126,8 @@ class NetlinkLinkTest {
         nl.setUp("lo");
         Link lo = nl.link("lo");
         assertTrue(lo.isUp());
-        assertTrue(ipFlags(blueName, "lo").contains("UP"));
-        Oracle.assertLinksMatch(nl, blueName);
+        assertTrue(ipFlags(ns, "lo").contains("UP"));
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     @Test
@@ -155,7 +135,7 @@ class NetlinkLinkTest {
         NetNS red = namespaces.create("red");
         nl.addVeth("m0", "m0p");
         nl.moveTo("m0", red);
-        assertFalse(ipLinkNames(blueName).contains("m0"));
+        assertFalse(ipLinkNames(ns).contains("m0"));
         assertTrue(ipLinkNames(nameOf(red)).contains("m0"));
         assertEquals(Optional.empty(), nl.findLink("m0"));
     }
@@ -167,19 +147,19 @@ class NetlinkLinkTest {
         int tid = red.call(host -> Syscalls.gettid());
         nl.addVeth("p0", "p0p");
         nl.moveToProcess("p0", tid);
-        assertFalse(ipLinkNames(blueName).contains("p0"));
+        assertFalse(ipLinkNames(ns).contains("p0"));
         assertTrue(ipLinkNames(nameOf(red)).contains("p0"));
     }
 
     @Test
     void deletesALink() {
         nl.addBridge("gone0");
-        assertTrue(ipLinkNames(blueName).contains("gone0"));
+        assertTrue(ipLinkNames(ns).contains("gone0"));
         nl.deleteLink("gone0");
-        assertFalse(ipLinkNames(blueName).contains("gone0"));
+        assertFalse(ipLinkNames(ns).contains("gone0"));
         nl.addVeth("gone1", "gone1p");
         nl.deleteLink("gone1p");
-        assertEquals(List.of("lo"), ipLinkNames(blueName), "deleting one end of a veth deletes both");
+        assertEquals(List.of("lo"), ipLinkNames(ns), "deleting one end of a veth deletes both");
     }
 
     @Test
@@ -208,7 +188,7 @@ class NetlinkLinkTest {
         }
         assertEquals(List.of(), failures);
         assertEquals(threads + 1, nl.links().size());
-        Oracle.assertLinksMatch(nl, blueName);
+        Oracle.assertLinksMatch(nl, ns);
     }
 
     static List<String> ipLinkNames(String ns) {

@@ -1,11 +1,12 @@
 package dev.netnsguard.netlink;
 
 import static dev.netnsguard.netlink.NetlinkAddressRouteTest.ip;
-import static dev.netnsguard.netlink.TestNamespaces.nameOf;
+import static dev.netnsguard.testing.TestNamespaces.nameOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.netnsguard.NetNS;
+import dev.netnsguard.testing.TestNamespaces;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,9 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo's topology, built in-process: two namespaces joined by a veth pair (the peer created
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Test;
  * lo up in both; a TCP server in one is reached from the other through {@link NetNS#call}.
  */
 class NetlinkTopologyTest {
-    private TestNamespaces namespaces;
+    @RegisterExtension
+    final TestNamespaces namespaces = new TestNamespaces();
     private NetNS left;
     private NetNS right;
 
     @BeforeEach
     void build() {
-        namespaces = new TestNamespaces();
         left = namespaces.create("left");
         right = namespaces.create("right");
         Netlink l = namespaces.closeLater(Netlink.open(left));
@@ -45,11 +46,6 @@ class NetlinkTopologyTest {
         r.addAddress("veth1", ip("2001:db8::2"), 64, AddressOption.NO_DAD);
         l.setUp("veth0");
         r.setUp("veth1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        namespaces.close();
     }
 
     @Test

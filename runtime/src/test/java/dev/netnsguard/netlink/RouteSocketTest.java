@@ -4,32 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSClosedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The socket layer: where the socket lives, missing replies, sequence numbers across requests. */
-class RouteSocketTest {
-    private TestNamespaces namespaces;
-    private NetNS blue;
-
-    @BeforeEach
-    void setUp() {
-        namespaces = new TestNamespaces();
-        blue = namespaces.create("blue");
-    }
-
-    @AfterEach
-    void tearDown() {
-        namespaces.close();
-    }
-
+class RouteSocketTest extends BlueNamespace {
     @Test
     void theSocketLivesInTheNamespaceOfTheThreadThatOpenedIt() throws Exception {
         String inside = blue.call(host -> Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());
@@ -59,10 +42,8 @@ class RouteSocketTest {
 
     @Test
     void manyRequestsInARowEachGetTheirOwnReply() {
-        try (Netlink nl = Netlink.open(blue)) {
-            for (int i = 0; i < 500; i++) {
-                assertEquals("lo", nl.link(1).name());
-            }
+        for (int i = 0; i < 500; i++) {
+            assertEquals("lo", nl.link(1).name());
         }
     }
 

@@ -17,7 +17,7 @@ class AttachAndCommandsIT {
 
     @Test
     void attachToARunningJvm() throws Exception {
-        try (ForkedJvm.Running target = ForkedJvm.withoutAgent().jvmArg(dynamicAgentFlag()).start("attach-target")) {
+        try (ForkedJvm.Running target = ForkedJvm.withoutAgent().jvmArg(dynamicAgentFlag()).startMain(AttachAndCommandsScenario.class, "attach-target")) {
             String pid = target.await("ready");
             ForkedJvm.Result attach = ForkedJvm.agentCommand("attach", pid, "mode=report,log=stderr");
             assertEquals(0, attach.exit(), attach.toString());
@@ -32,7 +32,7 @@ class AttachAndCommandsIT {
 
     @Test
     void threadsCommandListsThreadsAndFlagsStrays() throws Exception {
-        try (ForkedJvm.Running target = ForkedJvm.withoutAgent().start("threads-target")) {
+        try (ForkedJvm.Running target = ForkedJvm.withoutAgent().startMain(AttachAndCommandsScenario.class, "threads-target")) {
             String name = target.await("ns.name");
             String pid = target.await("ready");
             ForkedJvm.Result threads = ForkedJvm.agentCommand("threads", pid);
@@ -49,7 +49,7 @@ class AttachAndCommandsIT {
 
     @Test
     void programmaticInstall() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withoutAgent().agentOnClassPath().jvmArg(dynamicAgentFlag()).run("programmatic").ok();
+        ForkedJvm.Result r = ForkedJvm.withoutAgent().agentOnClassPath().jvmArg(dynamicAgentFlag()).runMain(AttachAndCommandsScenario.class, "programmatic").ok();
         assertEquals("false", r.get("before"), r.toString());
         assertEquals("true", r.get("after"), r.toString());
         assertEquals("strict", r.get("mode"), r.toString());
@@ -63,7 +63,7 @@ class AttachAndCommandsIT {
         String secondAgent = ForkedJvm.testJar("byte-buddy-agent-");
         ForkedJvm.Result r = ForkedJvm.withAgent("log=none").jvmArg("-javaagent:" + secondAgent)
                 .classPath(secondAgent).classPath(ForkedJvm.testJar("byte-buddy-1"))
-                .run("coexist").ok();
+                .runMain(AttachAndCommandsScenario.class, "coexist").ok();
         assertEquals("ngtest.Generated", r.get("generated"), r.toString());
         assertEquals("true", r.get("secondAgent"), r.toString());
         assertEquals(12, r.count("total"), r.toString());

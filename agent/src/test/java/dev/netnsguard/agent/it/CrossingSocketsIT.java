@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrossingSocketsIT {
     @Test
     void socketsUsedInsideAScopeOfAnotherNamespaceAreReported() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=report,log=none").runMain(TrapScenario.class, "sockets").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=report,log=none").runMain(CrossingSocketsScenario.class, "sockets").ok();
         String ns = r.get("ns.inode");
         String launch = r.get("launch.inode");
         assertEquals("1", r.get("case.pooled-connection"), r.toString());
@@ -28,7 +28,7 @@ class CrossingSocketsIT {
         assertEquals("SOCKET_CONNECT", r.get("kind.channel-into-carried-task"));
         assertEquals(ns, r.get("expected.channel-into-carried-task"));
         assertEquals(launch, r.get("actual.channel-into-carried-task"));
-        assertTrue(r.get("submittedFrom.channel-into-carried-task").contains("TrapScenario.lambda$sockets"), r.toString());
+        assertTrue(r.get("submittedFrom.channel-into-carried-task").contains("CrossingSocketsScenario.lambda$sockets"), r.toString());
         assertEquals("0", r.get("case.born-in-ns-used-anywhere"), r.toString());
         assertEquals(null, r.get("failed.born-in-ns-used-anywhere"), r.toString());
         assertEquals(List.of(), r.foreignStderr(), r.stderr());
@@ -36,7 +36,7 @@ class CrossingSocketsIT {
 
     @Test
     void aCorrectProgramWithVirtualThreadsIsNeverReported() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").runMain(TrapScenario.class, "virtual-correct").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").runMain(CrossingSocketsScenario.class, "virtual-correct").ok();
         if (ForkedJvm.FEATURE < 21) {
             assertEquals("unsupported", r.get("virtual"));
             return;

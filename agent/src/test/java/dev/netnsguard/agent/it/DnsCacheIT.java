@@ -23,7 +23,7 @@ class DnsCacheIT {
 
     @Test
     void cachedAnswersFromAnotherNamespaceAreReported(@TempDir Path dir) throws Exception {
-        ForkedJvm.Result r = jvm("mode=report,log=none", dir).runMain(TrapScenario.class, "dns-cache").ok();
+        ForkedJvm.Result r = jvm("mode=report,log=none", dir).runMain(DnsCacheScenario.class, "dns-cache").ok();
         assertEquals("1", r.get("case.positive-from-launch"), r.toString());
         assertEquals("DNS_LOOKUP", r.get("kind.positive-from-launch"));
         assertEquals(r.get("ns.inode"), r.get("expected.positive-from-launch"));
@@ -41,7 +41,7 @@ class DnsCacheIT {
 
     @Test
     void withoutTheCacheNothingIsReportedEvenInStrictMode(@TempDir Path dir) throws Exception {
-        ForkedJvm.Result r = jvm("mode=strict", dir).runMain(TrapScenario.class, "dns-uncached").ok();
+        ForkedJvm.Result r = jvm("mode=strict", dir).runMain(DnsCacheScenario.class, "dns-uncached").ok();
         assertEquals("0", r.get("count.total"), r.toString());
         assertEquals("", r.stderr(), r.stderr());
     }

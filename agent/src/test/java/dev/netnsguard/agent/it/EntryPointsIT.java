@@ -34,7 +34,7 @@ class EntryPointsIT {
     @Test
     void reportModeReportsEveryMisuseWithoutChangingBehaviour(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("violations.jsonl");
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=report,report-file=" + report).run("misuse").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=report,report-file=" + report).runMain(EntryPointsScenario.class, "misuse").ok();
         for (String misuse : MISUSES) {
             assertTrue(r.get("thrown." + misuse) == null, misuse + " must not throw in report mode: " + r);
         }
@@ -82,7 +82,7 @@ class EntryPointsIT {
 
     @Test
     void strictModeThrowsFromEveryMisusedEntryPoint() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,log=none").run("misuse").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,log=none").runMain(EntryPointsScenario.class, "misuse").ok();
         for (String misuse : MISUSES) {
             assertEquals(KIND_OF.get(misuse), r.get("thrown." + misuse), misuse + ": " + r);
             String message = r.get("message." + misuse);
@@ -96,7 +96,7 @@ class EntryPointsIT {
 
     @Test
     void correctUseIsSilentInStrictMode() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").run("correct").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").runMain(EntryPointsScenario.class, "correct").ok();
         assertEquals(0, r.count("total"), r.toString());
         assertTrue(r.results().keySet().stream().noneMatch(k -> k.startsWith("thrown.")), r.toString());
         assertEquals("", r.stderr().strip(), r.toString());
@@ -104,7 +104,7 @@ class EntryPointsIT {
 
     @Test
     void virtualThreadsOutsideScopesAreSilent() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").run("virtual").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").runMain(EntryPointsScenario.class, "virtual").ok();
         if (ForkedJvm.FEATURE >= 21) {
             assertEquals("ran", r.get("virtual"));
             assertEquals(0, r.count("total"), r.toString());
@@ -118,7 +118,7 @@ class EntryPointsIT {
     void virtualThreadStartedInsideAScopeIsReported() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(ForkedJvm.FEATURE >= 21, "virtual threads need JDK 21+");
         ForkedJvm.Result r = ForkedJvm.withAgent("log=none").jvmArg("-Djdk.virtualThreadScheduler.parallelism=1")
-                .run("virtual-in-scope").ok();
+                .runMain(EntryPointsScenario.class, "virtual-in-scope").ok();
         assertEquals(1, r.count("SOCKET_OPEN"), r.toString());
         assertEquals("true", r.get("first.virtual"), r.toString());
         assertEquals(r.get("ns.inode"), r.get("first.expected"), r.toString());
@@ -127,7 +127,7 @@ class EntryPointsIT {
 
     @Test
     void runtimeApiTourIsSilentInStrictMode() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").run("runtime-tour").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict").runMain(EntryPointsScenario.class, "runtime-tour").ok();
         assertEquals("x", r.get("echo"), r.toString());
         assertEquals(0, r.count("total"), r.toString());
         assertEquals("", r.stderr().strip(), r.toString());
@@ -135,7 +135,7 @@ class EntryPointsIT {
 
     @Test
     void jfrEventIsEmitted() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("log=none").run("jfr").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("log=none").runMain(EntryPointsScenario.class, "jfr").ok();
         assertEquals("1", r.get("jfr.events"), r.toString());
         assertEquals("SOCKET_BIND", r.get("jfr.kind"), r.toString());
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** Runs a {@link Scenario} (or the agent jar's commands) in a JVM of the same java as the tests. */
+/** Runs a scenario program (or the agent jar's commands) in a JVM of the same java as the tests. */
 final class ForkedJvm {
     /** The packaged agent jar as built. */
     static final Path BUILT_AGENT_JAR = Path.of(System.getProperty("netnsguard.test.agentJar",
@@ -186,16 +186,8 @@ final class ForkedJvm {
         return run(command(main.getName(), args));
     }
 
-    Result run(String... scenarioArgs) throws Exception {
-        return run(command(Scenario.class.getName(), scenarioArgs));
-    }
-
     Running startMain(Class<?> main, String... args) throws IOException {
         return new Running(launch(command(main.getName(), args)));
-    }
-
-    Running start(String... scenarioArgs) throws IOException {
-        return new Running(launch(command(Scenario.class.getName(), scenarioArgs)));
     }
 
     private Process launch(List<String> cmd) throws IOException {

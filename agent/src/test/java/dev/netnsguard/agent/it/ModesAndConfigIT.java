@@ -15,7 +15,7 @@ class ModesAndConfigIT {
     @Test
     void offModeInstallsNothingAndReportsNothing(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("off.jsonl");
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=off,report-file=" + report).run("misuse").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=off,report-file=" + report).runMain(ModesAndConfigScenario.class, "misuse").ok();
         assertEquals("true", r.get("ran.socket"), r.toString());
         assertEquals("true", r.get("ran.bind"), r.toString());
         assertEquals(0, r.count("total"), r.toString());
@@ -31,7 +31,7 @@ class ModesAndConfigIT {
                 .env("NETNSGUARD_REPORT_FILE", dir.resolve("env.jsonl").toString())
                 .env("NETNSGUARD_MODE", "off")
                 .env("NETNSGUARD_EXPECT_OUTSIDE_SCOPE", "any")
-                .run("config").ok();
+                .runMain(ModesAndConfigScenario.class, "config").ok();
         assertEquals("strict", r.get("mode"));
         assertEquals("mode=strict,report-file=" + fromProperty + ",log=none,expect-outside-scope=any,allow=,"
                 + "recheck-every=1000,self-test=on,propagate=all,submission-stacks=on,config-file=", r.get("config"));
@@ -42,7 +42,7 @@ class ModesAndConfigIT {
 
     @Test
     void defaultsAreReportMode() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent(null).run("config").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent(null).runMain(ModesAndConfigScenario.class, "config").ok();
         assertEquals("mode=report,report-file=,log=stderr,expect-outside-scope=launch,allow=,recheck-every=1000,"
                 + "self-test=on,propagate=all,submission-stacks=on,config-file=", r.get("config"));
         assertEquals("passed", r.get("selfTest"));
@@ -53,28 +53,28 @@ class ModesAndConfigIT {
 
     @Test
     void unknownKeysAndBadValuesAreClearErrorsAndTheApplicationRuns() throws Exception {
-        ForkedJvm.Result unknownArg = ForkedJvm.withAgent("mode=strict,bogus=1").run("config").ok();
+        ForkedJvm.Result unknownArg = ForkedJvm.withAgent("mode=strict,bogus=1").runMain(ModesAndConfigScenario.class, "config").ok();
         assertTrue(unknownArg.stderr().contains("netns-guard: unknown configuration key 'bogus' (in agent arguments);"
                 + " known keys: mode, report-file, log, expect-outside-scope, allow, recheck-every, self-test"), unknownArg.stderr());
         assertTrue(unknownArg.stderr().contains("not installed"), unknownArg.stderr());
         assertEquals("off", unknownArg.get("mode"));
 
-        ForkedJvm.Result badValue = ForkedJvm.withAgent("mode=loud").run("config").ok();
+        ForkedJvm.Result badValue = ForkedJvm.withAgent("mode=loud").runMain(ModesAndConfigScenario.class, "config").ok();
         assertTrue(badValue.stderr().contains("netns-guard: bad value 'loud' for mode (from agent argument mode);"
                 + " allowed values: strict, report, off"), badValue.stderr());
 
-        ForkedJvm.Result unknownEnv = ForkedJvm.withAgent("").env("NETNSGUARD_VERBOSE", "yes").run("config").ok();
+        ForkedJvm.Result unknownEnv = ForkedJvm.withAgent("").env("NETNSGUARD_VERBOSE", "yes").runMain(ModesAndConfigScenario.class, "config").ok();
         assertTrue(unknownEnv.stderr().contains("unknown configuration key 'NETNSGUARD_VERBOSE' (in environment variable"),
                 unknownEnv.stderr());
 
-        ForkedJvm.Result unknownProperty = ForkedJvm.withAgent("").jvmArg("-Dnetnsguard.moed=strict").run("config").ok();
+        ForkedJvm.Result unknownProperty = ForkedJvm.withAgent("").jvmArg("-Dnetnsguard.moed=strict").runMain(ModesAndConfigScenario.class, "config").ok();
         assertTrue(unknownProperty.stderr().contains("unknown configuration key 'moed' (in system property netnsguard.moed)"),
                 unknownProperty.stderr());
     }
 
     @Test
     void expectAnyOutsideScopeOnlyChecksScopes() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,expect-outside-scope=any").run("misuse").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,expect-outside-scope=any").runMain(ModesAndConfigScenario.class, "misuse").ok();
         assertEquals("true", r.get("ran.socket"), r.toString()); // the stray thread has no scope: anything goes
         assertEquals("SOCKET_BIND", r.get("thrown.bind"), r.toString()); // inside a scope it is still checked
         assertEquals(4, r.count("total"), r.toString());
@@ -83,7 +83,7 @@ class ModesAndConfigIT {
     @Test
     void allowedCallersAreNotChecked() throws Exception {
         ForkedJvm.Result r = ForkedJvm.withAgent("mode=strict,log=none,"
-                + "allow=dev.netnsguard.netlink.RouteSocket#openOnCurrentThread,java.lang.ProcessBuilder").run("misuse").ok();
+                + "allow=dev.netnsguard.netlink.RouteSocket#openOnCurrentThread,java.lang.ProcessBuilder").runMain(ModesAndConfigScenario.class, "misuse").ok();
         assertEquals("SOCKET_OPEN", r.get("thrown.socket"), r.toString());
         assertEquals("true", r.get("ran.netlink"), r.toString());
         assertEquals("true", r.get("ran.process"), r.toString());
@@ -93,7 +93,7 @@ class ModesAndConfigIT {
     @Test
     void aSwitchTheGuardWasNotToldAboutIsCaughtAtEverySocketWhateverRecheckEverySays() throws Exception {
         for (String recheck : new String[] {"recheck-every=4", "recheck-every=0"}) {
-            ForkedJvm.Result r = ForkedJvm.withAgent(recheck).run("native-switch").ok();
+            ForkedJvm.Result r = ForkedJvm.withAgent(recheck).runMain(ModesAndConfigScenario.class, "native-switch").ok();
             assertEquals(20, r.count("SOCKET_OPEN"), "every socket is asked of the kernel (" + recheck + "): " + r);
             assertEquals(1, r.stderr().lines().filter(l -> l.startsWith("netns-guard: SOCKET_OPEN")).count(),
                     "one log line per site: " + r.stderr());
@@ -120,7 +120,7 @@ class ModesAndConfigIT {
 
     @Test
     void withoutViolationsTheAgentPrintsNothing() throws Exception {
-        ForkedJvm.Result r = ForkedJvm.withAgent("").run("plain").ok();
+        ForkedJvm.Result r = ForkedJvm.withAgent("").runMain(ModesAndConfigScenario.class, "plain").ok();
         assertEquals(0, r.count("total"));
         assertEquals("", r.stderr().strip(), r.toString());
     }

@@ -19,7 +19,7 @@ class PropagationIT {
     static final String COMMON = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
     static ForkedJvm.Result run(String agentArgs, String scenario) throws Exception {
-        return ForkedJvm.withAgent(agentArgs).jvmArg(COMMON).runMain(TrapScenario.class, scenario).ok();
+        return ForkedJvm.withAgent(agentArgs).jvmArg(COMMON).runMain(PropagationScenario.class, scenario).ok();
     }
 
     @Test
@@ -33,7 +33,7 @@ class PropagationIT {
             assertEquals(ns, r.get("expected." + c), c);
             assertEquals(launch, r.get("actual." + c), c);
             String submitted = r.get("submittedFrom." + c);
-            assertTrue(submitted.contains("TrapScenario.lambda$propagation"), c + ": " + submitted);
+            assertTrue(submitted.contains("PropagationScenario.lambda$propagation"), c + ": " + submitted);
             assertTrue(r.get("stack." + c).startsWith("java.base/sun.nio.ch.Net.socket"), c + ": " + r.get("stack." + c));
         }
         assertEquals("2", r.get("case.tpe-invokeAll"), r.toString());

@@ -20,7 +20,7 @@ class StrayThreadIT {
 
     @Test
     void threadsThatInheritedOrKeptANamespaceAreReported() throws Exception {
-        ForkedJvm.Result r = jvm("mode=report,log=none").runMain(TrapScenario.class, "stray").ok();
+        ForkedJvm.Result r = jvm("mode=report,log=none").runMain(StrayThreadScenario.class, "stray").ok();
         String ns = r.get("ns.inode");
         String launch = r.get("launch.inode");
         for (String c : List.of("lazy-worker", "lazy-common-pool", "raw-switch-then-outside-work")) {
@@ -39,7 +39,7 @@ class StrayThreadIT {
         assertEquals("STRAY_THREAD", r.get("kind.raw-switch-then-carried-work"));
         assertEquals(r.get("other.inode"), r.get("expected.raw-switch-then-carried-work"));
         assertEquals(ns, r.get("actual.raw-switch-then-carried-work"));
-        assertTrue(r.get("submittedFrom.raw-switch-then-carried-work").contains("TrapScenario.lambda$stray"), r.toString());
+        assertTrue(r.get("submittedFrom.raw-switch-then-carried-work").contains("StrayThreadScenario.lambda$stray"), r.toString());
         if (ForkedJvm.FEATURE >= 21) {
             assertEquals("1", r.get("case.stray-carrier"), r.toString());
             assertEquals("STRAY_THREAD", r.get("kind.stray-carrier"), r.toString());
@@ -57,7 +57,7 @@ class StrayThreadIT {
     @Test
     void aCarrierSwitchedUnderAVirtualThreadIsReportedForTheNextVirtualThread() throws Exception {
         // recheck-every=1: a native setns is noticed at the next check (the default notices it within 1000)
-        ForkedJvm.Result r = jvm("mode=report,log=none,recheck-every=1").runMain(TrapScenario.class, "carrier-switch").ok();
+        ForkedJvm.Result r = jvm("mode=report,log=none,recheck-every=1").runMain(StrayThreadScenario.class, "carrier-switch").ok();
         if (ForkedJvm.FEATURE < 21) {
             assertEquals("unsupported", r.get("virtual"), r.toString());
             return;
@@ -72,7 +72,7 @@ class StrayThreadIT {
 
     @Test
     void theThreadsCommandShowsWhereStrayPoolThreadsWereBorn() throws Exception {
-        try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(TrapScenario.class, "stray-target")) {
+        try (ForkedJvm.Running target = ForkedJvm.withAgent("log=none").startMain(StrayThreadScenario.class, "stray-target")) {
             String name = target.await("ns.name");
             String birth = target.await("birth"); // as NetNS.auditThreads() shows it
             assertTrue(birth.matches("\\[\\d+, true, netns-" + name + "-call-1\\]"), birth);
@@ -92,7 +92,7 @@ class StrayThreadIT {
 
     @Test
     void withoutPropagationTheWorkersKeepTheirInheritedScopeAndNothingIsSeen() throws Exception {
-        ForkedJvm.Result r = jvm("mode=report,log=none,propagate=none").runMain(TrapScenario.class, "stray").ok();
+        ForkedJvm.Result r = jvm("mode=report,log=none,propagate=none").runMain(StrayThreadScenario.class, "stray").ok();
         assertEquals("0", r.get("case.lazy-worker"), r.toString());
         assertEquals("0", r.get("case.raw-switch-then-outside-work"), r.toString());
         assertEquals("0", r.get("case.raw-switch-then-carried-work"), r.toString());
@@ -100,7 +100,7 @@ class StrayThreadIT {
 
     @Test
     void threadsThatOnlyServeTheirNamespaceStaySilentInStrictMode() throws Exception {
-        ForkedJvm.Result r = jvm("mode=strict").runMain(TrapScenario.class, "stray-correct").ok();
+        ForkedJvm.Result r = jvm("mode=strict").runMain(StrayThreadScenario.class, "stray-correct").ok();
         for (String c : List.of("lazy-worker-serving-its-scope", "lazy-worker-no-network", "raw-switch-own-thread")) {
             assertEquals("0", r.get("case." + c), c + "\n" + r);
             assertEquals(null, r.get("failed." + c), c + "\n" + r);

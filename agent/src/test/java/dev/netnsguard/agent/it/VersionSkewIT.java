@@ -62,7 +62,7 @@ class VersionSkewIT {
         if (ForkedJvm.FEATURE >= 21) {
             target.jvmArg("-XX:+EnableDynamicAgentLoading");
         }
-        try (ForkedJvm.Running running = target.start("attach-target")) {
+        try (ForkedJvm.Running running = target.startMain(AttachAndCommandsScenario.class, "attach-target")) {
             String pid = running.await("ready");
             ForkedJvm.Result first = ForkedJvm.agentCommand("attach", pid, "mode=report,log=none");
             assertEquals(0, first.exit(), first.toString());
