@@ -260,9 +260,13 @@ public final class NetNS implements AutoCloseable {
             failure = threads().execute(handoff);
         } catch (IllegalStateException shutDown) {
             throw closedException();
+        } catch (SyscallException e) {
+            // A close racing this call may have released the fd a new namespace thread duplicates.
+            throw closed.get() ? closedException() : Failures.of("enter " + this, e);
         }
         if (failure instanceof EntryFailedException) {
-            throw entryFailure((EntryFailedException) failure);
+            // ... or the fd number, reused meanwhile, named something else by the time it entered.
+            throw closed.get() ? closedException() : entryFailure((EntryFailedException) failure);
         }
         if (failure != null) {
             throw CallHandoff.<RuntimeException>rethrow(failure);
