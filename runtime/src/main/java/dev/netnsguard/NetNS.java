@@ -278,9 +278,13 @@ public final class NetNS implements AutoCloseable {
             failure = threads().execute(handoff);
         } catch (IllegalStateException shutDown) {
             throw closedException();
+        } catch (SyscallException e) {
+            // A close racing this call may have released the fd a new namespace thread duplicates.
+            throw closed.get() ? closedException() : Failures.of("enter " + this, e);
         }
         if (failure instanceof EntryFailedException) {
-            throw entryFailure((EntryFailedException) failure);
+            // ... or the fd number, reused meanwhile, named something else by the time it entered.
+            throw closed.get() ? closedException() : entryFailure((EntryFailedException) failure);
         }
         if (failure != null) {
             throw CallHandoff.<RuntimeException>rethrow(failure);
@@ -482,12 +486,24 @@ public final class NetNS implements AutoCloseable {
      * Releases the file descriptor and ends this handle's namespace threads once their current
      * bodies return. Idempotent. Afterwards every operation on this handle throws
      * {@link NetNSClosedException}. Does nothing on shared handles ({@link #launch()}, the
-     * {@code host} passed to bodies).
+     * {@code host} passed to bodies); the {@code host} that this handle's threads pass to the bodies
+     * they call in other namespaces is closed with this handle, so that no descriptor keeps the
+     * namespace alive once the handle is closed.
      */
     @Override
     public void close() {
         if (!shared && closed.compareAndSet(false, true)) {
             cleanable.clean();
+            // The host view holds a duplicate of the fd: left to the Cleaner, it would keep the
+            // namespace (and every link in it) alive after close until a garbage collection.
+            NetNS view;
+            synchronized (resources) {
+                view = hostView;
+            }
+            if (view != null && view != this) {
+                view.closed.set(true);
+                view.cleanable.clean();
+            }
         }
     }
 

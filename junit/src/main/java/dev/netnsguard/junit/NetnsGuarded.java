@@ -35,6 +35,8 @@ public @interface NetnsGuarded {
      * {@code com.acme.Pool} (a class and its nested classes), {@code com.acme.Pool#open} (a method),
      * {@code com.acme.*} (a prefix); the agent's {@code allow} syntax. They are still counted and
      * logged by the agent; to stop the agent reporting them at all, give it {@code allow=...}.
+     *
+     * @return the stack-frame patterns whose violations are allowed; none by default
      */
     String[] allow() default {};
 
@@ -44,6 +46,8 @@ public @interface NetnsGuarded {
      * and no earlier test class installed it. They are ignored once the guard is installed: the guard
      * is one per JVM. Prefer the {@code -javaagent} arguments or the configuration parameter
      * {@value NetnsGuardExtension#INSTALL_OPTIONS}.
+     *
+     * @return the agent options for a self-installed guard; none (the agent's defaults) by default
      */
     String installOptions() default "";
 }
