@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TwinHttpServers implements AutoCloseable {
     static final String INSIDE = "inside";
     static final String OUTSIDE = "outside";
+    /** The path each server answers with a redirect to {@code /}. */
+    static final String REDIRECT = "/redirect";
 
     private final HttpServer outside;
     private final HttpServer inside;
@@ -46,6 +48,12 @@ final class TwinHttpServers implements AutoCloseable {
 
     private static void answer(HttpExchange exchange, String who, List<Integer> clientPorts) throws IOException {
         clientPorts.add(exchange.getRemoteAddress().getPort());
+        if (exchange.getRequestURI().getPath().equals(REDIRECT)) {
+            exchange.getResponseHeaders().add("Location", "/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+            return;
+        }
         byte[] body = who.getBytes(StandardCharsets.US_ASCII);
         exchange.getResponseHeaders().add("Content-Type", "text/plain");
         exchange.sendResponseHeaders(200, body.length);
