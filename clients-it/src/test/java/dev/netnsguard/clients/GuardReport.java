@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JVM of the build, so each test judges only what was written while it ran.
  */
 final class GuardReport implements BeforeEachCallback, AfterEachCallback {
-    private static final Path FILE = Path.of(System.getProperty("netnsguard.test.reportFile", "guard-report.jsonl"));
+    private static final Path FILE = Path.of(System.getProperty("clients.guardReportFile", "guard-report.jsonl"));
     private long sizeBefore;
 
     @Override
