@@ -1,9 +1,6 @@
 package dev.netnsguard.clients;
 
-import dev.netnsguard.netty.NetNSAddressResolverGroup;
-import dev.netnsguard.netty.NetNSChannelFactory;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -34,16 +31,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Netty with {@link NetNSChannelFactory} and {@link NetNSAddressResolverGroup}, on NIO and on native
+ * Netty with {@link NettyInNamespace}'s bootstraps, on NIO and on native
  * epoll: an event loop group made on the test thread serves client and server channels born inside.
  */
 class NettyTest {
@@ -156,10 +153,7 @@ class NettyTest {
     @EnumSource(Transport.class)
     void everyConnectionOfTheBootstrapReachesTheServerInside(Transport transport) throws Exception {
         group = transport.newGroup();
-        Bootstrap client = new Bootstrap()
-                .group(group)
-                .channelFactory(new NetNSChannelFactory<>(namespace.ns, transport.client))
-                .resolver(new NetNSAddressResolverGroup(namespace.ns));
+        Bootstrap client = NettyInNamespace.clientIn(namespace.ns, group, transport.client);
         for (int i = 0; i < 3; i++) {
             String response = get(client, "127.0.0.1", servers.port());
             assertTrue(response.endsWith(TwinHttpServers.INSIDE), response);
@@ -178,9 +172,7 @@ class NettyTest {
         group = transport.newGroup();
         try (ServerSocketChannel decoy = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             int port = ((InetSocketAddress) decoy.getLocalAddress()).getPort();
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channelFactory(new NetNSChannelFactory<>(namespace.ns, transport.server))
+            Channel server = NettyInNamespace.serverIn(namespace.ns, group, transport.server)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel accepted) {
