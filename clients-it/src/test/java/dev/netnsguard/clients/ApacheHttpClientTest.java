@@ -26,17 +26,29 @@ class ApacheHttpClientTest {
 
     private TestNamespace namespace;
     private TwinHttpServers servers;
+    private NameServerInside names;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         namespace = new TestNamespace();
         servers = new TwinHttpServers(namespace.ns);
+        names = new NameServerInside(namespace.ns);
     }
 
     @AfterEach
-    void stop() {
-        servers.close();
-        namespace.close();
+    void stop() throws Exception {
+        try {
+            if (names != null) {
+                names.close();
+            }
+            if (servers != null) {
+                servers.close();
+            }
+        } finally {
+            if (namespace != null) {
+                namespace.close();
+            }
+        }
     }
 
     private static String get(CloseableHttpClient client, String url) throws IOException {
@@ -68,12 +80,12 @@ class ApacheHttpClientTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(TwinHttpServers.INSIDE, get(client, servers.url("/" + i)));
             }
-            assertEquals("inside", get(client, "http://localhost:" + servers.port() + "/by-name"));
+            assertEquals("inside", get(client, servers.url(NameServerInside.newName(), "/by-name")));
         }
         List<Integer> ports = servers.insideClientPorts();
         assertEquals(6, ports.size());
         assertEquals(2, ports.stream().distinct().count(),
-                "one pooled connection for 127.0.0.1 and one for localhost (another route): " + ports);
+                "one pooled connection for 127.0.0.1 and one for the name (another route): " + ports);
         assertEquals(0, servers.outsideRequests());
     }
 
@@ -85,7 +97,7 @@ class ApacheHttpClientTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(TwinHttpServers.INSIDE, get(client, pool, servers.url("/" + i)));
             }
-            assertEquals(TwinHttpServers.INSIDE, get(client, pool, "http://localhost:" + servers.port() + "/by-name"));
+            assertEquals(TwinHttpServers.INSIDE, get(client, pool, servers.url(NameServerInside.newName(), "/by-name")));
             assertEquals(2, pool.getTotalStats().getAvailable(), "both connections are pooled: " + pool.getTotalStats());
         }
         List<Integer> ports = servers.insideClientPorts();

@@ -29,21 +29,35 @@ class JdkHttpClientTest {
 
     private TestNamespace namespace;
     private TwinHttpServers servers;
+    private NameServerInside names;
     private ExecutorService inside;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         namespace = new TestNamespace();
         servers = new TwinHttpServers(namespace.ns);
+        names = new NameServerInside(namespace.ns);
         inside = namespace.ns.newExecutor(2);
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        inside.shutdownNow();
-        assertTrue(inside.awaitTermination(30, TimeUnit.SECONDS));
-        servers.close();
-        namespace.close();
+    void stop() throws Exception {
+        try {
+            if (inside != null) {
+                inside.shutdownNow();
+                assertTrue(inside.awaitTermination(30, TimeUnit.SECONDS));
+            }
+            if (names != null) {
+                names.close();
+            }
+            if (servers != null) {
+                servers.close();
+            }
+        } finally {
+            if (namespace != null) {
+                namespace.close();
+            }
+        }
     }
 
     private static HttpRequest get(String url) {
@@ -74,7 +88,7 @@ class JdkHttpClientTest {
             String url = servers.url("/" + i);
             assertEquals(TwinHttpServers.INSIDE, namespace.ns.call(host -> send(client, url)));
         }
-        String byName = "http://localhost:" + servers.port() + TwinHttpServers.REDIRECT;
+        String byName = servers.url(NameServerInside.newName(), TwinHttpServers.REDIRECT);
         assertEquals(TwinHttpServers.INSIDE, namespace.ns.call(host -> send(client, byName)));
         List<Integer> ports = servers.insideClientPorts();
         assertEquals(7, ports.size(), "five requests, a redirect and the request it led to");

@@ -77,21 +77,33 @@ class NettyTest {
 
     private TestNamespace namespace;
     private TwinHttpServers servers;
+    private NameServerInside names;
     private EventLoopGroup group;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         namespace = new TestNamespace();
         servers = new TwinHttpServers(namespace.ns);
+        names = new NameServerInside(namespace.ns);
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        if (group != null) {
-            assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+    void stop() throws Exception {
+        try {
+            if (group != null) {
+                assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+            }
+            if (names != null) {
+                names.close();
+            }
+            if (servers != null) {
+                servers.close();
+            }
+        } finally {
+            if (namespace != null) {
+                namespace.close();
+            }
         }
-        servers.close();
-        namespace.close();
     }
 
     /** Reads everything the peer sends until it closes the connection. */
@@ -158,7 +170,7 @@ class NettyTest {
             String response = get(client, "127.0.0.1", servers.port());
             assertTrue(response.endsWith(TwinHttpServers.INSIDE), response);
         }
-        String byName = get(client, "localhost", servers.port());
+        String byName = get(client, NameServerInside.newName(), servers.port());
         assertTrue(byName.endsWith(TwinHttpServers.INSIDE), byName);
         List<Integer> ports = servers.insideClientPorts();
         assertEquals(4, ports.size());

@@ -23,17 +23,29 @@ class OkHttpTest {
 
     private TestNamespace namespace;
     private TwinHttpServers servers;
+    private NameServerInside names;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         namespace = new TestNamespace();
         servers = new TwinHttpServers(namespace.ns);
+        names = new NameServerInside(namespace.ns);
     }
 
     @AfterEach
-    void stop() {
-        servers.close();
-        namespace.close();
+    void stop() throws Exception {
+        try {
+            if (names != null) {
+                names.close();
+            }
+            if (servers != null) {
+                servers.close();
+            }
+        } finally {
+            if (namespace != null) {
+                namespace.close();
+            }
+        }
     }
 
     private static String get(OkHttpClient client, String url) throws IOException {
@@ -78,7 +90,7 @@ class OkHttpTest {
     void aHostNameIsResolvedByTheDnsInside() throws IOException {
         OkHttpClient client = OkHttpInNamespace.clientIn(namespace.ns);
         try {
-            String url = "http://localhost:" + servers.port() + "/";
+            String url = servers.url(NameServerInside.newName(), "/");
             assertEquals(TwinHttpServers.INSIDE, get(client, url));
             assertEquals(TwinHttpServers.INSIDE, get(client, url));
             assertEquals(0, servers.outsideRequests());

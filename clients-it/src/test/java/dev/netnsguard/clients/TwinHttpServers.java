@@ -72,6 +72,11 @@ final class TwinHttpServers implements AutoCloseable {
         return "http://127.0.0.1:" + port() + path;
     }
 
+    /** {@code http://<host>:<port>} plus {@code path}: a name of {@link NameServerInside}, say. */
+    String url(String host, String path) {
+        return "http://" + host + ":" + port() + path;
+    }
+
     /** The client port of each request the inside server answered, in order. */
     List<Integer> insideClientPorts() {
         return List.copyOf(insideClientPorts);
