@@ -94,6 +94,7 @@ class JdbcTest {
     @Test
     void withoutTheSocketFactoryTheAddressIsTheDecoys() throws Exception {
         try (Socket plain = new Socket("127.0.0.1", port)) {
+            assertTrue(plain.isConnected());
             SocketChannel accepted = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (accepted == null && System.nanoTime() < deadline) {

@@ -82,12 +82,8 @@ final class NameServerInside implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        dnsmasq.destroy();
-        if (!dnsmasq.waitFor(30, TimeUnit.SECONDS)) {
-            dnsmasq.destroyForcibly();
-            dnsmasq.waitFor(30, TimeUnit.SECONDS);
-        }
+    public void close() throws IOException {
+        ServerProcesses.stop(dnsmasq);
         Files.deleteIfExists(pidFile);
     }
 }

@@ -207,6 +207,7 @@ class NettyTest {
                 }
                 try (SocketChannel outside = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                      SocketChannel acceptedByDecoy = decoy.accept()) {
+                    assertTrue(outside.isConnected());
                     assertEquals(port, ((InetSocketAddress) acceptedByDecoy.getLocalAddress()).getPort(),
                             "a client in the launch namespace reaches the decoy, not Netty");
                 }

@@ -45,7 +45,7 @@ final class PostgresInside implements AutoCloseable {
             started = ns.call(host -> server.start());
             awaitReady(started, log);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            stop(started);
+            ServerProcesses.stop(started);
             deleteCluster();
             throw e;
         }
@@ -100,17 +100,6 @@ final class PostgresInside implements AutoCloseable {
         return cluster.resolve("data");
     }
 
-    private static void stop(Process postmaster) throws InterruptedException {
-        if (postmaster == null) {
-            return;
-        }
-        postmaster.destroy();
-        if (!postmaster.waitFor(30, TimeUnit.SECONDS)) {
-            postmaster.destroyForcibly();
-            postmaster.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
     private void deleteCluster() throws IOException {
         try (Stream<Path> files = Files.walk(cluster)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -120,9 +109,9 @@ final class PostgresInside implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
-            stop(postmaster);
+            ServerProcesses.stop(postmaster);
         } finally {
             deleteCluster();
         }
