@@ -1,0 +1,41 @@
+package dev.netnsguard.clients;
+
+import dev.netnsguard.agent.NetnsGuard;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Requires the guard to be attached in strict mode before each test, and its report file to have
+ * gained nothing during the test: no socket, lookup or process of the test, its servers or the
+ * client library's own threads was in the wrong namespace. The file is appended to by every test
+ * JVM of the build, so each test judges only what was written while it ran.
+ */
+final class GuardReport implements BeforeEachCallback, AfterEachCallback {
+    private static final Path FILE = Path.of(System.getProperty("clients.guardReportFile", "guard-report.jsonl"));
+    private long sizeBefore;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        assertTrue(NetnsGuard.isInstalled(), "the tests must run under the guard (-javaagent, see the pom)");
+        assertEquals("strict", NetnsGuard.mode(), "the tests must run under the guard in strict mode");
+        sizeBefore = Files.exists(FILE) ? Files.size(FILE) : 0;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        if (!Files.exists(FILE) || Files.size(FILE) == sizeBefore) {
+            return;
+        }
+        byte[] all = Files.readAllBytes(FILE);
+        String added = new String(all, (int) sizeBefore, all.length - (int) sizeBefore, StandardCharsets.UTF_8);
+        throw new AssertionError("the guard reported violations during " + context.getDisplayName() + ":\n" + added);
+    }
+}
