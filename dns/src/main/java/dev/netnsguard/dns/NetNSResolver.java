@@ -26,10 +26,8 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * NetNSResolver blueDns = NetNSResolver.of("blue");
- * OkHttpClient client = new OkHttpClient.Builder()
- *         .dns(blueDns::lookup)                  // names resolved as inside "blue"
- *         .socketFactory(blue.socketFactory())   // connections born in "blue"
- *         .build();
+ * List<InetAddress> addresses = blueDns.lookup("service.internal");   // as inside "blue", from any thread
+ * Socket socket = blue.socketFactory().createSocket(addresses.get(0), 80);
  * }</pre>
  *
  * <p>Lookups through this class never use the JVM-wide {@code InetAddress} cache when the namespace
