@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DnsNamespace implements AutoCloseable {
     static final String NAME = "only-in-ns.test";
     static final String ADDRESS = "198.51.100.7";
+    /** A name with {@link #MANY_COUNT} addresses: an answer too big for UDP, so it comes over TCP. */
+    static final String MANY = "many.test";
+    static final int MANY_COUNT = 100;
     private static final AtomicInteger SERIAL = new AtomicInteger();
 
     final String name;
@@ -66,11 +69,15 @@ final class DnsNamespace implements AutoCloseable {
         }
         Files.createDirectory(directory);
         Files.writeString(directory.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:2 attempts:2\n");
-        dnsmasq = ns.call(host -> new ProcessBuilder("dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
+        List<String> command = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
                 "--listen-address=127.0.0.1", "--bind-interfaces", "--port=53", "--conf-file=/dev/null",
                 "--user=nobody", "--group=nogroup", "--log-facility=-",
                 "--address=/" + NAME + "/" + ADDRESS,
-                "--ptr-record=7.100.51.198.in-addr.arpa," + NAME)
+                "--ptr-record=7.100.51.198.in-addr.arpa," + NAME));
+        for (int i = 0; i < MANY_COUNT; i++) {
+            command.add("--host-record=" + MANY + ",198.51.100." + (100 + i));
+        }
+        dnsmasq = ns.call(host -> new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start());
         awaitListening();
     }

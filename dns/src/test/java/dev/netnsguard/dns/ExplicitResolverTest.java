@@ -56,6 +56,13 @@ class ExplicitResolverTest {
     }
 
     @Test
+    void aTruncatedAnswerIsAskedAgainOverTcpFromInside() throws Exception {
+        // 100 A records do not fit the UDP answer: dnsjava retries over TCP, on a channel that must be
+        // born inside the namespace too, or the retry reaches nothing.
+        assertEquals(DnsNamespace.MANY_COUNT, NetNSResolver.of(dns.name).lookup(DnsNamespace.MANY).size());
+    }
+
+    @Test
     void followsTheScopeInsideCall() throws Exception {
         List<InetAddress> found = dns.ns.call(host -> NetNSResolver.ofScope().lookup(DnsNamespace.NAME));
         assertEquals(List.of(InetAddress.getByName(DnsNamespace.ADDRESS)), found);
