@@ -158,7 +158,7 @@ done
 # Both sides, quiet and under the same CPU hog; CPU per call from the process CPU clock (Java) and
 # from the children's rusage of the Go test binary (bash `times`), over a fixed number of calls.
 HOG_PIDS=()
-stop_hog() { for p in "${HOG_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; HOG_PIDS=(); }
+stop_hog() { for p in "${HOG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; HOG_PIDS=(); }
 start_hog() { for _ in $(seq "$(nproc)"); do (while :; do :; done) & HOG_PIDS+=($!); done; }
 if [ "$SKIP_LOAD" != 1 ]; then
   trap 'stop_hog; delete_leftover_namespaces' EXIT
