@@ -13,6 +13,10 @@
 #   3. the guard's cost (GuardMain: no agent, agent off/report/strict, each in its own fork,
 #      interleaved over GUARD_ROUNDS rounds) and the agent's startup cost (StartupMain), when the
 #      agent jar exists (agent/target/netns-guard-agent.jar, or AGENT=path);
+#   3b. unless SKIP_LOAD: NetNS.call and CNI Do(noop) at 1, 2 and 8 callers, quiet and again while a
+#      CPU hog keeps every core busy (one busy-looping shell per core, normal priority, the same for
+#      both sides; CallLoad for netns-guard, the reference's CNIDoNoop with a fixed call count),
+#      with the CPU time each side spent per call; table in OUT/load.md;
 #   4. prints one table (bench/summarize.py) and, unless QUICK, writes the charts to docs/images/
 #      and the small summary to bench/results/summary.json.
 #
@@ -29,7 +33,8 @@
 #   ANCHORS [<repo>/../shared/anchors]   the reference harness (read-only is fine)
 #   AGENT [<repo>/agent/target/netns-guard-agent.jar]
 #   JAVA [java]  JAVA25 [/usr/lib/jvm/temurin-25-jdk-amd64/bin/java]  (empty JAVA25 = skip virtual threads)
-#   SKIP_BUILD [0]  SKIP_REFERENCE [0]  SKIP_GUARD [0]  PUBLISH [1 unless QUICK]
+#   LOAD_TIME_MS [3000]   CallLoad measurement per caller count; LOAD_GO_CALLS [30000] CNIDoNoop calls per rep
+#   SKIP_BUILD [0]  SKIP_REFERENCE [0]  SKIP_GUARD [0]  SKIP_LOAD [0]  PUBLISH [1 unless QUICK]
 #
 # Namespaces: the benchmarks name theirs ngbench-<pid>-*, delete them in @TearDown and in a shutdown
 # hook; the EXIT trap here deletes any ngbench-* that appeared during the run. Do not run two copies
@@ -58,7 +63,9 @@ REF_GO_BENCHTIME=${REF_GO_BENCHTIME:-1s}; REF_GO_NS_BENCHTIME=${REF_GO_NS_BENCHT
 JMH_ARGS=${JMH_ARGS:-}
 GUARD_ROUNDS=${GUARD_ROUNDS:-3}; GUARD_WARMUP=${GUARD_WARMUP:-2}; GUARD_ITERATIONS=${GUARD_ITERATIONS:-4}
 GUARD_TIME_MS=${GUARD_TIME_MS:-500}; STARTUP_RUNS=${STARTUP_RUNS:-20}; PUBLISH=${PUBLISH:-1}
-SKIP_BUILD=${SKIP_BUILD:-0}; SKIP_REFERENCE=${SKIP_REFERENCE:-0}; SKIP_GUARD=${SKIP_GUARD:-0}
+SKIP_BUILD=${SKIP_BUILD:-0}; SKIP_REFERENCE=${SKIP_REFERENCE:-0}; SKIP_GUARD=${SKIP_GUARD:-0}; SKIP_LOAD=${SKIP_LOAD:-0}
+if [ "$QUICK" = 1 ]; then LOAD_TIME_MS=${LOAD_TIME_MS:-200}; LOAD_GO_CALLS=${LOAD_GO_CALLS:-2000}; fi
+LOAD_TIME_MS=${LOAD_TIME_MS:-3000}; LOAD_GO_CALLS=${LOAD_GO_CALLS:-30000}
 
 log() { printf '[compare.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 # a phase starts: log it, and note the time and load average in meta.txt (the table's header)
@@ -76,7 +83,7 @@ if [ "$SKIP_BUILD" != 1 ] || [ ! -f "$JAR" ]; then
 fi
 mkdir -p "$OUT"
 # only what this script writes, never the whole of a directory someone pointed OUT at
-rm -rf "$OUT/jmh" "$OUT/anchors" "$OUT/logs" "$OUT/charts" "$OUT"/{guard.json,startup.json,meta.txt,table.md,summary.json,netns-guard-benchmarks.jar,netns-guard-agent.jar}
+rm -rf "$OUT/jmh" "$OUT/anchors" "$OUT/logs" "$OUT/charts" "$OUT/load" "$OUT"/{load.md,guard.json,startup.json,meta.txt,table.md,summary.json,netns-guard-benchmarks.jar,netns-guard-agent.jar}
 mkdir -p "$OUT/jmh" "$OUT/anchors" "$OUT/logs"
 OUT=$(cd "$OUT" && pwd)
 
@@ -147,6 +154,76 @@ for r in $(seq 1 "$ROUNDS"); do
   sleep "$SETTLE"
 done
 
+# ---- 3b. call under load -------------------------------------------------
+# Both sides, quiet and under the same CPU hog; CPU per call from the process CPU clock (Java) and
+# from the children's rusage of the Go test binary (bash `times`), over a fixed number of calls.
+HOG_PIDS=()
+stop_hog() { for p in "${HOG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; HOG_PIDS=(); }
+start_hog() { for _ in $(seq "$(nproc)"); do (while :; do :; done) & HOG_PIDS+=($!); done; }
+if [ "$SKIP_LOAD" != 1 ]; then
+  trap 'stop_hog; delete_leftover_namespaces' EXIT
+  mkdir -p "$OUT/load"
+  GOBIN=$OUT/anchors/r1/gobench.test
+  for cond in quiet load; do
+    if [ "$cond" = load ]; then start_hog; fi
+    phase "call $cond: CallLoad ($JAVA) and CNI Do(noop), 1/2/8 callers$([ "$cond" = load ] && echo ", hog of $(nproc) busy loops")"
+    "$JAVA" -cp "$JAR" dev.netnsguard.bench.CallLoad --tag "$cond" --time-ms "$LOAD_TIME_MS" \
+      > "$OUT/load/java-$cond.json" 2> "$OUT/logs/load-java-$cond.txt" || log "CallLoad $cond failed"
+    if [ -x "$GOBIN" ] && [ "$SKIP_REFERENCE" != 1 ]; then
+      for c in 1 2 8; do
+        ( cd "$ANCHORS/gobench" && "$GOBIN" -test.run '^$' -test.bench "^BenchmarkCNIDoNoop\$/^callers=$c\$" \
+            -test.benchtime "${LOAD_GO_CALLS}x" -test.count "$REF_REPS" > "$OUT/load/go-$cond-c$c.txt" 2>&1; times ) \
+          > "$OUT/load/go-$cond-c$c.times" 2>&1 || log "CNIDoNoop $cond callers=$c failed"
+      done
+    fi
+    stop_hog
+  done
+  python3 - "$OUT" "$REF_REPS" "$LOAD_GO_CALLS" > "$OUT/load.md" <<'PY'
+import json, re, statistics, sys, os
+out, reps, calls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+def secs(t):
+    m = re.match(r"(\d+)m([\d.]+)s", t); return int(m.group(1)) * 60 + float(m.group(2))
+rows = []
+for cond in ("quiet", "load"):
+    java = {}
+    try:
+        for line in open(f"{out}/load/java-{cond}.json"):
+            if line.startswith("{"):
+                j = json.loads(line); java[j["callers"]] = j
+    except OSError:
+        pass
+    for c in (1, 2, 8):
+        go = {"p50": None, "p99": None, "ops": None, "cpu": None}
+        try:
+            txt = open(f"{out}/load/go-{cond}-c{c}.txt").read()
+            vals = lambda unit: [float(x) for x in re.findall(r"([\d.]+) " + unit, txt)]
+            if vals("p50-ns"):
+                go["p50"] = statistics.median(vals("p50-ns")) / 1e3
+                go["p99"] = statistics.median(vals("p99-ns")) / 1e3
+                go["ops"] = statistics.median(vals("ops/s"))
+            t = open(f"{out}/load/go-{cond}-c{c}.times").read().split("\n")
+            # second line of `times`: the children's user and system time
+            u, s_ = t[1].split()
+            done = calls // c * c * reps
+            go["cpu"] = (secs(u) + secs(s_)) * 1e6 / done
+        except (OSError, IndexError, ValueError):
+            pass
+        j = java.get(c)
+        rows.append((cond, c, j, go))
+def f(x, unit=" µs"):
+    return "–" if x is None else (f"{x/1e3:.0f} k/s" if unit == "ops" else f"{x:.2f}{unit}")
+def r(a, b):
+    return "–" if a is None or b is None or b == 0 else f"{a/b:.2f}×"
+print("| condition | callers | netns-guard p50 | CNI p50 | ratio | netns-guard p99 | CNI p99 | ratio | netns-guard rate | CNI rate | ratio | CPU/call netns-guard | CPU/call CNI |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+for cond, c, j, go in rows:
+    jp50 = j and j["p50_us"]; jp99 = j and j["p99_us"]; jops = j and j["ops_per_s"]; jcpu = j and j["cpu_us_per_call"]
+    print(f"| {cond} | {c} | **{f(jp50)}** | {f(go['p50'])} | {r(jp50, go['p50'])} | **{f(jp99)}** | {f(go['p99'])} | {r(jp99, go['p99'])} "
+          f"| {f(jops, 'ops')} | {f(go['ops'], 'ops')} | {r(jops, go['ops'])} | {f(jcpu)} | {f(go['cpu'])} |")
+PY
+  cat "$OUT/load.md" >&2
+fi
+
 # ---- 3. guard cost and agent startup --------------------------------------
 if [ "$AGENT_OK" = 1 ]; then
   phase "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds"
@@ -169,6 +246,7 @@ echo "loadavg at end: $(cut -d' ' -f1-3 /proc/loadavg)  ($(date -u +%H:%M:%SZ))"
 if [ "$PUBLISH" = 1 ]; then
   python3 "$HERE/summarize.py" --out "$OUT" --summary-json "$HERE/results/summary.json" --charts "$REPO/docs/images"
   cp "$OUT/table.md" "$HERE/results/table.md"
+  [ -f "$OUT/load.md" ] && cp "$OUT/load.md" "$HERE/results/load.md"
 else
   python3 "$HERE/summarize.py" --out "$OUT" --charts "$OUT/charts"
 fi

@@ -43,6 +43,10 @@ if [ -n "$JAVA25" ] && [ -x "$JAVA25" ]; then
 else
   log "no JDK 25 at '$JAVA25': virtual-thread benchmark skipped"
 fi
+log "call under load harness (quiet, one short measurement)"
+"$JAVA" -cp "$JAR" dev.netnsguard.bench.CallLoad --callers 1,2 --warmup-ms 50 --time-ms 100 --tag smoke \
+  > "$OUT/logs/callload.txt" 2>&1 || { tail -40 "$OUT/logs/callload.txt"; exit 1; }
+grep -q '"benchmark":"CallLoad"' "$OUT/logs/callload.txt" || { cat "$OUT/logs/callload.txt"; exit 1; }
 log "guard benchmarks $([ -f "$AGENT" ] && echo "with $AGENT" || echo "without agent (no $AGENT)")"
 "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.GuardMain --rounds 1 --warmup 0 --iterations 1 \
   --time-ms 100 --out "$OUT/guard.json" --log-dir "$OUT/logs/guard" > "$OUT/logs/guard.txt" 2>&1 \

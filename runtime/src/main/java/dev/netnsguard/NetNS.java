@@ -199,12 +199,13 @@ public final class NetNS implements AutoCloseable {
     // ---------------------------------------------------------------- creating
 
     /**
-     * Creates a new, anonymous network namespace. It is made on a throw-away thread; the caller's
-     * thread is never switched. The namespace lives while this handle, a thread in it or a socket
-     * created in it keeps it; it has only a loopback link, which is down.
+     * Creates a new, anonymous network namespace, made from the calling thread's namespace by
+     * netns-guard's creator thread; the caller's thread is never switched. The namespace lives while
+     * this handle, a thread in it or a socket created in it keeps it; it has only a loopback link,
+     * which is down.
      */
     public static NetNS create() {
-        return new NetNS(Creation.unshareOnThrowAwayThread(null), null, null, false);
+        return new NetNS(Creation.unshare(null), null, null, false);
     }
 
     /**

@@ -42,7 +42,6 @@ final class RunDir {
         // Serialises creators in this JVM; flock on the directory serialises other netns-guard JVMs.
         // The exclusive creation of the file is what keeps out every other creator, iproute2 included.
         synchronized (LOCK) {
-            Syscalls.mkdirs(PATH);
             int dirFd = openDirectory();
             try {
                 Syscalls.lockExclusive(dirFd, PATH);
@@ -53,9 +52,18 @@ final class RunDir {
         }
     }
 
+    /** Opens the run directory, making it first if it is missing (an exception costs more than the open). */
     private static int openDirectory() {
         try {
-            return Syscalls.open(PATH, LibC.O_DIRECTORY);
+            try {
+                return Syscalls.open(PATH, LibC.O_DIRECTORY);
+            } catch (SyscallException e) {
+                if (e.errno() != LibC.ENOENT) {
+                    throw e;
+                }
+                Syscalls.mkdirs(PATH);
+                return Syscalls.open(PATH, LibC.O_DIRECTORY);
+            }
         } catch (SyscallException e) {
             throw Failures.of("open run directory " + PATH, e);
         }
@@ -74,7 +82,7 @@ final class RunDir {
         int fd;
         try {
             Syscalls.makeSharedMount(PATH);
-            fd = Creation.unshareOnThrowAwayThread(path);
+            fd = Creation.unshare(path);
         } catch (SyscallException e) {
             rollBack(path, e);
             throw Failures.of("create named network namespace '" + name + "'", e);

@@ -170,4 +170,22 @@ class NamedTest {
             assertNotEquals(before, ns.inode());
         }
     }
+
+    @Test
+    void aNamespaceCreatedFromInsideAnotherIsNewAndTheCreatorGoesHome() {
+        try (NetNS outer = NetNS.create()) {
+            long[] made = outer.call(host -> {
+                try (NetNS inner = NetNS.create()) {
+                    return new long[] {Threads.inode(), inner.inode()};
+                }
+            });
+            assertEquals(outer.inode(), made[0], "the body's thread stays where it was");
+            assertNotEquals(outer.inode(), made[1]);
+            assertNotEquals(NetNS.launch().inode(), made[1]);
+            List<ThreadNetNS> creators = NetNS.auditThreads().stream()
+                    .filter(t -> t.osName().equals("netns-guard-cre")).toList();
+            assertEquals(1, creators.size(), "one creator thread: " + creators);
+            assertTrue(creators.get(0).inLaunchNamespace(), "the creator is back home: " + creators);
+        }
+    }
 }

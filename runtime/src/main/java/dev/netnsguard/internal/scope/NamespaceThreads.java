@@ -23,7 +23,8 @@ public final class NamespaceThreads {
     /** How long an idle namespace thread waits for work before it ends. */
     public static final long KEEP_ALIVE_SECONDS = 30;
 
-    private static final long SPIN_NANOS = 50_000;
+    /** How long idle namespace threads spin for the next body. */
+    private static final Handoff.Spin IDLE = new Handoff.Spin();
     private static final Handoff RETIRED = new Handoff() {
         @Override
         protected void body() { }
@@ -96,6 +97,7 @@ public final class NamespaceThreads {
         private final Thread thread;
         private final int entryFd;
         private Handoff first;
+        private volatile long offeredAt;
 
         Worker(Handoff first, int entryFd) {
             this.first = first;
@@ -106,6 +108,7 @@ public final class NamespaceThreads {
         }
 
         boolean offer(Handoff handoff) {
+            offeredAt = System.nanoTime();
             if (slot.compareAndSet(null, handoff)) {
                 LockSupport.unpark(thread);
                 return true;
@@ -145,24 +148,48 @@ public final class NamespaceThreads {
             slot.set(null);
             idle.offerFirst(this);
             long now = System.nanoTime();
-            long spinUntil = now + SPIN_NANOS;
+            long start = now;
+            long spinUntil = IDLE.start(now);
+            boolean spinning = spinUntil != now;
+            boolean parked = false;
             long idleUntil = now + TimeUnit.SECONDS.toNanos(KEEP_ALIVE_SECONDS);
-            for (int spins = 0; ; spins++) {
-                Handoff handoff = slot.get();
-                if (handoff != null) {
-                    return handoff;
-                }
-                if (shutdown || (now = System.nanoTime()) >= idleUntil) {
-                    if (slot.compareAndSet(null, RETIRED)) {
-                        idle.remove(this);
-                        return null;
+            try {
+                for (int spins = 0; ; spins++) {
+                    Handoff handoff = slot.get();
+                    if (handoff != null) {
+                        if (parked) {
+                            IDLE.missed(offeredAt - start);
+                        } else {
+                            IDLE.caught();
+                        }
+                        return handoff;
                     }
-                } else if (spins < 128) {
-                    Thread.onSpinWait();
-                } else if (now < spinUntil) {
-                    Thread.yield();
-                } else {
-                    LockSupport.parkNanos(this, idleUntil - now);
+                    if (spinning && spins < Handoff.PURE_SPINS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    if (spinning && System.nanoTime() < spinUntil) {
+                        Thread.yield();
+                        continue;
+                    }
+                    if (spinning) {
+                        spinning = false;
+                        IDLE.stop();
+                    }
+                    now = System.nanoTime();
+                    if (shutdown || now >= idleUntil) {
+                        if (slot.compareAndSet(null, RETIRED)) {
+                            idle.remove(this);
+                            return null;
+                        }
+                    } else {
+                        parked = true;
+                        LockSupport.parkNanos(this, idleUntil - now);
+                    }
+                }
+            } finally {
+                if (spinning) {
+                    IDLE.stop();
                 }
             }
         }
