@@ -114,6 +114,52 @@ public class GuardBench {
         accepted.close();
     }
 
+    /** A connected loopback TCP pair, for reads and writes on existing sockets. */
+    @State(Scope.Thread)
+    public static class Connection {
+        SocketChannel client;
+        SocketChannel accepted;
+        final java.nio.ByteBuffer out = java.nio.ByteBuffer.allocateDirect(1);
+        final java.nio.ByteBuffer in = java.nio.ByteBuffer.allocateDirect(1);
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                client = SocketChannel.open(server.getLocalAddress());
+                accepted = server.accept();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            client.close();
+            accepted.close();
+        }
+
+        int roundTrip() throws IOException {
+            out.clear();
+            client.write(out);
+            in.clear();
+            return accepted.read(in);
+        }
+    }
+
+    /** One byte written on a connected socket and read on its peer, outside any scope: the read/write hooks. */
+    @Benchmark
+    public int tcpWriteRead(Connection c) throws IOException {
+        return c.roundTrip();
+    }
+
+    /**
+     * The same inside a scope of the namespace both sockets were born in: the read/write hooks look the
+     * sockets up in the socket table, and nothing is wrong.
+     */
+    @Benchmark
+    public int tcpWriteReadInScope(Connection c, InScope s) throws IOException {
+        return c.roundTrip();
+    }
+
     @State(Scope.Benchmark)
     public static class DnsState {
         /** A name from /etc/hosts; {@code localhost} unless {@code -Dngbench.dns.name} says otherwise. */

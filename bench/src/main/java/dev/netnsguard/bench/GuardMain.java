@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class GuardMain {
     static final List<String> BENCHMARKS = List.of("socketOpenClose", "tcpConnectAcceptClose", "dnsLookupHosts",
-            "processStartTrue", "executorLoop", "executorLoopInScope");
+            "processStartTrue", "executorLoop", "executorLoopInScope", "tcpWriteRead", "tcpWriteReadInScope");
     static final List<String> MODES = List.of("none", "off", "report", "strict");
     static final String[] BASE_JVM_ARGS = {"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"};
 

@@ -206,6 +206,41 @@ public final class GuardBridge {
         checkSocket(ViolationKind.SOCKET_SEND, fd, target);
     }
 
+    /**
+     * A read or a write on an existing socket ({@code SocketChannelImpl}, {@code NioSocketImpl}, a connected
+     * {@code DatagramChannelImpl}): inside a scope, the socket must live where the scope expects. A socket
+     * the table does not know is not judged (its birth was not seen, and the thread says nothing about it);
+     * outside scopes nothing is checked. The cost outside scopes is the scope lookup; inside, one table read.
+     */
+    public static void socketIo(FileDescriptor fd, Object detail) {
+        if (!armed) {
+            return;
+        }
+        Error error = null;
+        try {
+            error = ioVerdict(fd, detail);
+        } catch (Throwable failure) {
+            hookFailed(ViolationKind.SOCKET_IO.name(), failure);
+        }
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /**
+     * {@code ServerSocketChannelImpl.finishAccept}: the accepted socket lives in its listener's namespace;
+     * recording it keeps a stale entry of an earlier socket with the same number from misleading {@link #socketIo}.
+     */
+    public static void socketAccepted(FileDescriptor listener, FileDescriptor accepted) {
+        if (armed) {
+            try {
+                SocketTable.record(accepted, SocketTable.bornIn(listener));
+            } catch (Throwable failure) {
+                hookFailed("socket accept record", failure);
+            }
+        }
+    }
+
     /** {@code java.net.InetAddress} name lookups (the designated lookup method; cache hits included). */
     public static void dnsLookup(Object host) {
         checkThread(ViolationKind.DNS_LOOKUP, host);
@@ -398,6 +433,19 @@ public final class GuardBridge {
             actual = actualOfThread();
         }
         return actual == expected ? null : mismatch(kind, expected, actual, scope, detail, ofThread);
+    }
+
+    private static Error ioVerdict(FileDescriptor fd, Object detail) {
+        for (RuntimeLink link : links) {
+            Object scope = link.scope();
+            if (scope != null) {
+                long actual = SocketTable.bornIn(fd);
+                long expected = link.inodeOf(scope);
+                return actual == 0 || actual == expected
+                        ? null : mismatch(ViolationKind.SOCKET_IO, expected, actual, scope, detail, false);
+            }
+        }
+        return null;
     }
 
     /** The calling thread's innermost scope in the first connected runtime that has one, or null. */

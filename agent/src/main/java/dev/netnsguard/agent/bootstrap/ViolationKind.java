@@ -20,6 +20,14 @@ public enum ViolationKind {
     /** A datagram sent on an unconnected socket inside a scope that expects another namespace than the socket's. */
     SOCKET_SEND("datagram sent",
             "send from a datagram socket created in the namespace the scope expects (ns.openDatagramChannel())"),
+    /**
+     * A read or a write, inside a scope, on an existing socket the socket table knows to live in another
+     * namespace than the scope expects: typically a pooled keep-alive connection of a client used before in
+     * another namespace, so the request goes to the wrong server.
+     */
+    SOCKET_IO("socket read or written",
+            "give each namespace its own client (or connection pool), created and used inside ns.call, or evict"
+                    + " pooled connections before the client is used in another namespace"),
     /** A host name looked up (cache hits included) from a thread in the wrong namespace. */
     DNS_LOOKUP("host name looked up",
             "resolve inside the namespace: ns.call(host -> InetAddress.getByName(...)) or ns.socketFactory()"),

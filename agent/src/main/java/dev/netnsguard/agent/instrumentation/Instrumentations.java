@@ -12,6 +12,9 @@ public final class Instrumentations {
     public static final List<TypeInstrumentation> ALL = List.of(
             new NetInstrumentation(),
             new DatagramChannelInstrumentation(),
+            new SocketChannelImplInstrumentation(),
+            new NioSocketImplInstrumentation(),
+            new ServerSocketChannelImplInstrumentation(),
             new InetAddressInstrumentation(),
             new ProcessImplInstrumentation(),
             new RouteSocketInstrumentation(),
@@ -33,8 +36,9 @@ public final class Instrumentations {
             new Coverage("`InetAddress.isReachable`", "no", "no", "opens its ICMP/TCP socket natively"),
             new Coverage("`NetworkInterface`", "no", "no", "opens its ioctl sockets natively; what it lists is the calling"
                     + " thread's namespace"),
-            new Coverage("accepted sockets", "not needed", "not needed", "they live in their listener's namespace; not"
-                    + " recorded in the socket table"),
+            new Coverage("`ServerSocket.accept` (classic accepted sockets)", "not recorded", "not recorded", "they live in"
+                    + " their listener's namespace, but the socket table gets no entry for them: an entry left by a closed"
+                    + " socket with the same number can make `SOCKET_IO` misjudge one used inside a scope"),
             new Coverage("JNI/JNA/FFM code opening sockets", "no", "no", "native; only `recheck-every` notices a native"
                     + " `setns` of a thread"));
 
