@@ -121,12 +121,13 @@ public final class GuardBridge {
      * Called by the runtime's {@code GuardLink.connect()} (reflectively; JDK types only). Returns the
      * listener the runtime calls right after it moved the calling thread into namespace {@code inode}.
      * Several runtimes (class loaders) may connect; one connecting again (from itself and from the agent)
-     * is recognised by the class of its functions.
+     * is recognised by the class of its capture function (the loader is no mark: the agent's self-test
+     * link, or the agent itself, may share the runtime's loader).
      */
     public static synchronized LongConsumer connectScopes(LongSupplier expectedInode, Supplier<Object> capture,
             UnaryOperator<Object> swap, ToLongFunction<Object> inodeOf) {
         for (RuntimeLink known : links) {
-            if (known.loader() == capture.getClass().getClassLoader()) {
+            if (known.sameCapture(capture)) {
                 return GuardBridge::threadSwitched;
             }
         }

@@ -40,6 +40,11 @@ public final class RuntimeLink {
         return inodeOf.applyAsLong(scope);
     }
 
+    /** True if {@code other} is this link's capture function again (the same runtime connecting twice). */
+    boolean sameCapture(Object other) {
+        return other.getClass() == capture.getClass();
+    }
+
     /** The class loader of the runtime behind this link (that of its functions). */
     public ClassLoader loader() {
         return capture.getClass().getClassLoader();

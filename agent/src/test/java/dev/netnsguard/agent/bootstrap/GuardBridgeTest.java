@@ -126,6 +126,22 @@ class GuardBridgeTest {
     }
 
     @Test
+    void aRuntimeConnectsBesideALinkOfTheSameLoaderAndOnlyOnce() {
+        // The test runtime's link (like the self-test's) shares this loader with the runtime connecting now.
+        RuntimeLink[] before = GuardBridge.links();
+        ThreadLocal<Object> scopes = new ThreadLocal<>();
+        for (int connection = 0; connection < 2; connection++) {
+            GuardBridge.connectScopes(() -> 0, scopes::get, s -> s, s -> 0);
+        }
+        RuntimeLink[] after = GuardBridge.links();
+        try {
+            assertEquals(before.length + 1, after.length, "connected once, beside the link of the same loader");
+        } finally {
+            GuardBridge.disconnect(after[after.length - 1]);
+        }
+    }
+
+    @Test
     void theOriginIsTheFirstAgentsForTheLifeOfTheBridge() {
         String first = GuardBridge.origin("netns-guard agent test (bootstrap 000000000000)");
         assertEquals(first, GuardBridge.origin("netns-guard agent other (bootstrap ffffffffffff)"));
