@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Requires the guard to be attached in strict mode before each test, and its report file to have
  * gained nothing during the test: no socket, lookup or process of the test, its servers or the
  * client library's own threads was in the wrong namespace. The file is appended to by every test
- * JVM of the build, so each test judges only what was written while it ran.
+ * JVM of the build, so each test judges only what was written while it ran. A test of a wrong way the
+ * guard catches says which kind it expects ({@link ExpectedViolation}).
  */
 final class GuardReport implements BeforeEachCallback, AfterEachCallback {
     private static final Path FILE = Path.of(System.getProperty("clients.guardReportFile", "guard-report.jsonl"));
@@ -31,11 +32,19 @@ final class GuardReport implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
-        if (!Files.exists(FILE) || Files.size(FILE) == sizeBefore) {
+        ExpectedViolation expected = context.getRequiredTestMethod().getAnnotation(ExpectedViolation.class);
+        long size = Files.exists(FILE) ? Files.size(FILE) : 0;
+        if (size == sizeBefore) {
+            if (expected != null) {
+                throw new AssertionError("the guard reported no " + expected.value() + " during " + context.getDisplayName());
+            }
             return;
         }
         byte[] all = Files.readAllBytes(FILE);
         String added = new String(all, (int) sizeBefore, all.length - (int) sizeBefore, StandardCharsets.UTF_8);
+        if (expected != null && added.lines().allMatch(l -> l.startsWith("{\"kind\":\"" + expected.value() + "\""))) {
+            return;
+        }
         throw new AssertionError("the guard reported violations during " + context.getDisplayName() + ":\n" + added);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,10 +76,14 @@ class JdkHttpClientTest {
     }
 
     @Test
-    void blockingSendsFromOutsideRunTheirFirstStepsOnTheCallersThread() throws Exception {
+    @ExpectedViolation("SOCKET_IO")
+    void blockingSendsFromOutsideOpenTheirConnectionOnTheCallersThreadAndTheGuardRefusesTheWrite() throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(inside).build();
-        assertEquals(TwinHttpServers.OUTSIDE, send(client, servers.url("/")),
-                "send() opens its connection on the calling thread, whatever the executor");
+        // send() opens its connection on the calling thread (the launch namespace), whatever the executor;
+        // the request is then written by a thread of the executor, inside the namespace's scope.
+        IOException refused = assertThrows(IOException.class, () -> send(client, servers.url("/")));
+        assertTrue(refused.getMessage().contains("netns-guard: SOCKET_IO"), refused.toString());
+        assertEquals(0, servers.insideClientPorts().size() + servers.outsideRequests(), "the write was refused before it left");
     }
 
     @Test
