@@ -143,7 +143,8 @@ final class Installer {
         Reporter.Settings old = reporter.settings();
         reporter.reconfigure(settings(newConfig, old.launch()));
         judge.mode(newConfig.mode());
-        GuardBridge.configure(old.launch(), newConfig.expectAnyOutsideScope(), newConfig.recheckEvery(), judge);
+        // The judge in place stays: while the self-test runs, its judge stands in (and hands the rest to this one).
+        GuardBridge.configure(old.launch(), newConfig.expectAnyOutsideScope(), newConfig.recheckEvery(), GuardBridge.judge());
         configurePropagation(newConfig);
         GuardBridge.arm(newConfig.mode().checks());
         config = newConfig;

@@ -63,6 +63,11 @@ public final class GuardBridge {
         judge = newJudge;
     }
 
+    /** The judge in place (the agent's, or the self-test's standing in for it). */
+    public static Judge judge() {
+        return judge;
+    }
+
     /** Switches the checks on or off (mode report or strict, or off). */
     public static void arm(boolean on) {
         armed = on;
