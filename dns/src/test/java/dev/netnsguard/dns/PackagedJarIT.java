@@ -24,7 +24,12 @@ class PackagedJarIT {
     void holdsTheModuleOnlyAndRegistersTheProvider() throws IOException {
         List<Path> jars = new ArrayList<>();
         try (DirectoryStream<Path> found = Files.newDirectoryStream(Path.of("target"), "netns-guard-dns-*.jar")) {
-            found.forEach(jars::add);
+            for (Path jar : found) {
+                String name = jar.getFileName().toString();
+                if (!name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar")) {
+                    jars.add(jar); // the library itself, not its companions
+                }
+            }
         }
         assertEquals(1, jars.size(), "one packaged jar expected in target/: " + jars);
         try (JarFile jar = new JarFile(jars.get(0).toFile())) {
