@@ -1,8 +1,6 @@
 package dev.netnsguard.agent.it;
 
-import dev.netnsguard.NetNS;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,19 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * strict mode, with and without the runtime; moved there and back before the operation, it is not.
  */
 class NativeSwitchIT {
-    private static final String NAME = "ngtest-ag-ns-" + ProcessHandle.current().pid();
-    private static NetNS ns;
-
-    @BeforeAll
-    static void namespace() {
-        ns = NetNS.createNamed(NAME);
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        ns.close();
-        NetNS.deleteNamed(NAME);
-    }
+    @RegisterExtension
+    static final NamedNamespace NS = new NamedNamespace("ngtest-ag-ns-");
 
     private static ForkedJvm.Result run(String mode, String op, String... more) throws Exception {
         ForkedJvm jvm = ForkedJvm.withAgent("mode=" + mode + ",log=none")
@@ -36,7 +23,7 @@ class NativeSwitchIT {
             jvm.withoutRuntime();
         }
         String[] args = new String[2 + more.length];
-        args[0] = ns.path().orElseThrow().toString();
+        args[0] = NS.path();
         args[1] = op;
         System.arraycopy(more, 0, args, 2, more.length);
         return jvm.runMain(NativeSwitchMain.class, args).ok();

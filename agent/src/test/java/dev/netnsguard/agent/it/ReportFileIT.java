@@ -1,9 +1,7 @@
 package dev.netnsguard.agent.it;
 
-import dev.netnsguard.NetNS;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,25 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link NoRuntimeMain}), twice, so "once" is tested.
  */
 class ReportFileIT {
-    private static final String NAME = "ngtest-ag-rf-" + ProcessHandle.current().pid();
-    private static NetNS ns;
-
-    @BeforeAll
-    static void namespace() {
-        ns = NetNS.createNamed(NAME);
-    }
-
-    @AfterAll
-    static void deleteNamespace() {
-        ns.close();
-        NetNS.deleteNamed(NAME);
-    }
+    @RegisterExtension
+    static final NamedNamespace NS = new NamedNamespace("ngtest-ag-rf-");
 
     private static ForkedJvm.Result run(String reportFile, String... wrapper) throws Exception {
         ForkedJvm jvm = ForkedJvm.withAgent("mode=report,log=none,report-file=" + reportFile).withoutRuntime()
                 .jvmArg(ForkedJvm.FEATURE >= 21 ? "--enable-native-access=ALL-UNNAMED" : "-Dngtest=1");
         List<String> cmd = new ArrayList<>(List.of(wrapper));
-        cmd.addAll(jvm.command(NoRuntimeMain.class.getName(), ns.path().orElseThrow().toString(), "twice"));
+        cmd.addAll(jvm.command(NoRuntimeMain.class.getName(), NS.path(), "twice"));
         return jvm.run(cmd).ok();
     }
 
