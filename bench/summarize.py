@@ -232,8 +232,10 @@ def summarise_guard(guard):
 
 # ------------------------------------------------------------------ the table
 
-GUARD_TARGETS = {  # speed relative to no agent (agent issue #3, guard issue #4)
-    "socketOpenClose": {"report": 0.95, "strict": 0.80},
+GUARD_TARGETS = {  # speed relative to no agent (agent issue #3, guard issue #4, exact checks #13)
+    "socketOpenClose": {"report": 0.95, "strict": 0.90},
+    "tcpConnectRst": {"report": 0.98, "strict": 0.97},
+    "httpNewConnection": {"report": 0.98, "strict": 0.97},
     "tcpConnectAcceptClose": {"report": 0.98, "strict": 0.90},
     "executorLoop": {"off": 0.95, "report": 0.95, "strict": 0.95},
     "executorLoopInScope": {"off": 0.95, "report": 0.95, "strict": 0.95},
@@ -241,6 +243,8 @@ GUARD_TARGETS = {  # speed relative to no agent (agent issue #3, guard issue #4)
 GUARD_LABELS = {
     "socketOpenClose": ("socket open/close (`SocketChannel.open().close()`)", "C socket_close"),
     "tcpConnectAcceptClose": ("loopback TCP connect + accept + close", "C tcp_connect_accept_close"),
+    "tcpConnectRst": ("loopback TCP connect + accept, closed with RST", None),
+    "httpNewConnection": ("loopback HTTP GET on a new connection per request", None),
     "dnsLookupHosts": ("DNS lookup of `localhost` from /etc/hosts, cache off", None),
     "processStartTrue": ("process start of `true` + wait", None),
     "executorLoop": ("executor loop, no sockets, outside any scope", None),
@@ -376,7 +380,11 @@ def targets(rows, g, startup):
     if g:
         for b, m, t, label in (("socketOpenClose", "report", 0.95, "report mode, socket open/close"),
                                ("tcpConnectAcceptClose", "report", 0.98, "report mode, TCP connect loop"),
-                               ("socketOpenClose", "strict", 0.80, "strict mode, socket open/close"),
+                               ("tcpConnectRst", "report", 0.98, "report mode, TCP connect loop closed with RST"),
+                               ("httpNewConnection", "report", 0.98, "report mode, HTTP loop, new connection per request"),
+                               ("socketOpenClose", "strict", 0.90, "strict mode, socket open/close"),
+                               ("tcpConnectRst", "strict", 0.97, "strict mode, TCP connect loop closed with RST"),
+                               ("httpNewConnection", "strict", 0.97, "strict mode, HTTP loop, new connection per request"),
                                ("tcpConnectAcceptClose", "strict", 0.90, "strict mode, TCP connect loop"),
                                ("executorLoopInScope", "report", 0.95, "propagation (executor loop in a scope), report"),
                                ("executorLoopInScope", "strict", 0.95, "propagation (executor loop in a scope), strict"),
@@ -686,6 +694,7 @@ def chart_guard(summary, path):
     gw = w / max(len(benches), 1)
     bw = gw * 0.75 / max(len(modes), 1)
     short = {"socketOpenClose": "socket open/close", "tcpConnectAcceptClose": "TCP connect/accept/close",
+             "tcpConnectRst": "TCP connect, RST", "httpNewConnection": "HTTP, new connection",
              "dnsLookupHosts": "DNS (/etc/hosts)", "processStartTrue": "process start",
              "executorLoop": "executor, no scope", "executorLoopInScope": "executor, in scope"}
     for i, b in enumerate(benches):

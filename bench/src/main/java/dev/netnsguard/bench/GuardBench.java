@@ -2,7 +2,15 @@ package dev.netnsguard.bench;
 
 import dev.netnsguard.NetNS;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.StandardSocketOptions;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -112,6 +120,78 @@ public class GuardBench {
         SocketChannel accepted = l.server.accept();
         client.close();
         accepted.close();
+    }
+
+    /**
+     * Loopback TCP connect + accept, the client closing with RST ({@code SO_LINGER} 0), so no socket
+     * is left in TIME_WAIT and the kernel's connection teardown does not swamp what the hooks cost.
+     */
+    @Benchmark
+    public void tcpConnectRst(Listener l) throws IOException {
+        SocketChannel client = SocketChannel.open(l.address);
+        SocketChannel accepted = l.server.accept();
+        client.setOption(StandardSocketOptions.SO_LINGER, 0);
+        client.close();
+        accepted.close();
+    }
+
+    /**
+     * A loopback HTTP server (the JDK's {@code com.sun.net.httpserver}, one worker thread) answering a
+     * fixed 2-byte body and closing every connection after its response, so each request is a new
+     * connection on both sides and the closing side (the server) holds the TIME_WAIT.
+     */
+    @State(Scope.Benchmark)
+    public static class HttpServerState {
+        HttpServer server;
+        ExecutorService worker;
+        URL url;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                exchange.getResponseHeaders().set("Connection", "close");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            worker = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(null, r, "ngbench-http", 0, false);
+                t.setDaemon(true);
+                return t;
+            });
+            server.setExecutor(worker);
+            server.start();
+            url = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/").toURL();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            server.stop(0);
+            worker.shutdownNow();
+        }
+    }
+
+    /**
+     * One HTTP GET per new connection ({@code HttpURLConnection} with {@code Connection: close}, client
+     * and server in this JVM): a realistic loop over the socket-open, connect, accept and read/write hooks.
+     */
+    @Benchmark
+    public int httpNewConnection(HttpServerState http) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) http.url.openConnection();
+        connection.setRequestProperty("Connection", "close");
+        try (InputStream in = connection.getInputStream()) {
+            int code = connection.getResponseCode();
+            if (code != 200 || in.readAllBytes().length != 2) {
+                throw new IllegalStateException("unexpected HTTP answer " + code);
+            }
+            return code;
+        } finally {
+            connection.disconnect();
+        }
     }
 
     /** A connected loopback TCP pair, for reads and writes on existing sockets. */
