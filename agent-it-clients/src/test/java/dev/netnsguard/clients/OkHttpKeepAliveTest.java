@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.netnsguard.clients.GuardAssertions.assertOnly;
+import static dev.netnsguard.clients.GuardAssertions.assertSilent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,12 +75,7 @@ class OkHttpKeepAliveTest {
             }
         });
         assertEquals(TwinServers.BLUE, fresh, "a client of its own in blue reaches blue's server");
-        Map<String, Long> reported = new java.util.TreeMap<>(NetnsGuard.counts());
-        reported.values().removeIf(n -> n == 0);
-        assertEquals(java.util.Set.of("SOCKET_IO"), reported.keySet(), "only SOCKET_IO reports: " + reported);
-        List<Violation> io = NetnsGuard.recentViolations().stream().filter(v -> v.kind().equals("SOCKET_IO")).toList();
-        assertTrue(!io.isEmpty(), "the reuse was reported");
-        for (Violation v : io) {
+        for (Violation v : assertOnly("SOCKET_IO")) {
             assertEquals(servers.blue().inode(), v.expected(), v.toString());
             assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
             assertTrue(v.stack().stream().anyMatch(frame -> frame.startsWith("okhttp3.")), v.toString());
@@ -148,21 +144,6 @@ class OkHttpKeepAliveTest {
 
         assertEquals(List.of(TwinServers.LAUNCH, TwinServers.LAUNCH), answers);
         assertEquals(1, client.connectionPool().connectionCount(), "one connection, kept alive and reused");
-    }
-
-    interface Body<T> {
-        T run() throws Exception;
-    }
-
-    private static <T> T assertSilent(Body<T> body) {
-        T result;
-        try {
-            result = body.run();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
-        return result;
     }
 
     private static OkHttpClient newClient() {
