@@ -1,0 +1,122 @@
+package dev.netnsguard.clients;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.netnsguard.NetNS;
+import dev.netnsguard.NetNSViolationError;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A HikariCP pool of plain pgjdbc connections (no socket factory) keeps the connections it made where
+ * its own threads run. Two real PostgreSQL servers listen on 127.0.0.1 and one port, one in the launch
+ * namespace and one inside; each answers with its own data directory. A pool filled outside hands its
+ * launch-namespace connection to a query made inside {@code ns.call}: the guard refuses the write. A pool
+ * made and used inside one call, or used only outside, reaches the server of its own namespace, silently.
+ */
+class JdbcPoolReuseTest {
+    @RegisterExtension
+    final GuardReport guard = new GuardReport();
+
+    private static TestNamespace namespace;
+    private static PostgresInside launch;
+    private static PostgresInside inside;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        namespace = new TestNamespace();
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try {
+            launch = new PostgresInside(NetNS.launch(), port);
+            inside = new PostgresInside(namespace.ns, port);
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (inside != null) {
+                inside.close();
+            }
+            if (launch != null) {
+                launch.close();
+            }
+        } finally {
+            namespace.close();
+        }
+    }
+
+    private static HikariDataSource newPool() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&sslmode=disable");
+        config.setMaximumPoolSize(1); // one connection: the one used outside is the one handed out inside
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(30_000);
+        return new HikariDataSource(config);
+    }
+
+    /** The data directory of the server that answered over a connection of {@code pool}. */
+    private static Path whoAnswers(HikariDataSource pool) throws SQLException {
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT current_setting('data_directory')")) {
+            row.next();
+            return Path.of(row.getString(1));
+        }
+    }
+
+    @Test
+    @ExpectedViolation("SOCKET_IO")
+    void aPoolFilledOutsideHandsItsLaunchConnectionToACallAndTheGuardRefusesTheQuery() throws Exception {
+        try (HikariDataSource pool = newPool()) {
+            assertEquals(launch.dataDirectory(), whoAnswers(pool), "the pool's connection is the launch server's");
+
+            Throwable refused = assertThrows(Throwable.class, () -> namespace.ns.call(host -> whoAnswers(pool)));
+
+            for (Throwable t = refused; t != null; t = t.getCause()) {
+                if (t instanceof NetNSViolationError) {
+                    assertEquals("SOCKET_IO", ((NetNSViolationError) t).kind());
+                    return;
+                }
+            }
+            fail("the query was refused by something else than the guard", refused);
+        }
+    }
+
+    @Test
+    void aPoolMadeAndUsedInsideOneCallReachesTheServerInside() throws Exception {
+        List<Path> answers = namespace.ns.call(host -> {
+            try (HikariDataSource pool = newPool()) {
+                return List.of(whoAnswers(pool), whoAnswers(pool));
+            }
+        });
+        assertEquals(List.of(inside.dataDirectory(), inside.dataDirectory()), answers);
+    }
+
+    @Test
+    void aPoolUsedOnlyOutsideReachesTheLaunchServer() throws Exception {
+        try (HikariDataSource pool = newPool()) {
+            assertEquals(List.of(launch.dataDirectory(), launch.dataDirectory()), List.of(whoAnswers(pool), whoAnswers(pool)));
+        }
+    }
+}
