@@ -28,7 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * startup than ByteBuddy's AgentBuilder, which generates a transformer class of its own on JDK 9+.
  */
 public final class GuardTransformer implements ClassFileTransformer {
-    private final Map<String, List<AsmVisitorWrapper>> byInternalName = new LinkedHashMap<>();
+    private final Map<String, Target> byInternalName = new LinkedHashMap<>();
+    /**
+     * The advice classes described from their class files, each parsed once: describing a loaded advice
+     * class by reflection would load the JDK types of its parameters (ThreadPoolExecutor, ForkJoinWorkerThread)
+     * before the transformer is in place, and each would then need retransforming.
+     */
+    private final ClassFileLocator adviceLocator = ClassFileLocator.ForClassLoader.of(GuardTransformer.class.getClassLoader());
+    private final TypePool advicePool = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
+            adviceLocator, TypePool.Default.ReaderMode.FAST);
     private final ByteBuddy byteBuddy = new ByteBuddy()
             .with(TypeValidation.DISABLED)
             .with(Implementation.Context.Disabled.Factory.INSTANCE);
@@ -37,8 +45,14 @@ public final class GuardTransformer implements ClassFileTransformer {
 
     /** Inlines {@code advice} into the methods of class {@code className} that {@code methods} matches. */
     public GuardTransformer advise(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
-        byInternalName.computeIfAbsent(className.replace('.', '/'), k -> new ArrayList<>())
-                .add(Advice.to(advice).on(methods));
+        String internal = className.replace('.', '/');
+        Target target = byInternalName.get(internal);
+        if (target == null) {
+            target = new Target();
+            byInternalName.put(internal, target);
+        }
+        target.advice.add(advice);
+        target.methods.add(methods);
         return this;
     }
 
@@ -65,12 +79,13 @@ public final class GuardTransformer implements ClassFileTransformer {
         if (internalName == null) {
             return null;
         }
-        List<AsmVisitorWrapper> wrappers = byInternalName.get(internalName);
-        if (wrappers == null) {
+        Target target = byInternalName.get(internalName);
+        if (target == null) {
             return null;
         }
         String name = internalName.replace('/', '.');
         try {
+            List<AsmVisitorWrapper> wrappers = target.wrappers(this);
             ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classfile),
                     loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
             TypeDescription type = TypePool.Default.WithLazyResolution.of(locator).describe(name).resolve();
@@ -84,6 +99,33 @@ public final class GuardTransformer implements ClassFileTransformer {
         } catch (Throwable e) {
             errors.put(name, e);
             return null;
+        }
+    }
+
+    /**
+     * The advice of one class, compiled when the class is first transformed: most targets are never
+     * loaded by a given application, and their advice then costs nothing at start-up.
+     */
+    private static final class Target {
+        final List<Class<?>> advice = new ArrayList<>();
+        final List<ElementMatcher<? super MethodDescription>> methods = new ArrayList<>();
+        private volatile List<AsmVisitorWrapper> wrappers;
+
+        List<AsmVisitorWrapper> wrappers(GuardTransformer owner) {
+            List<AsmVisitorWrapper> compiled = wrappers;
+            if (compiled == null) {
+                synchronized (this) {
+                    compiled = wrappers;
+                    if (compiled == null) {
+                        compiled = new ArrayList<>(advice.size());
+                        for (int i = 0; i < advice.size(); i++) {
+                            compiled.add(Advice.to(owner.advicePool.describe(advice.get(i).getName()).resolve(), owner.adviceLocator).on(methods.get(i)));
+                        }
+                        wrappers = compiled;
+                    }
+                }
+            }
+            return compiled;
         }
     }
 }
