@@ -22,6 +22,9 @@ public final class AgentMain {
     private static void start(String args, Instrumentation inst) {
         try {
             Config config = Config.load(args);
+            if (!config.mode().checks() && !BootstrapJar.onBootstrapPath()) {
+                return; // nothing to switch off, and nothing to define for it
+            }
             BootstrapJar.append(inst);
             Installer.install(config, inst);
         } catch (ConfigException e) {

@@ -26,6 +26,7 @@ import java.util.jar.JarInputStream;
  */
 final class BootstrapJar {
     static final String ENTRY = "META-INF/netns-guard/bootstrap.jar";
+    static final String DIGEST = ENTRY + ".sha256";
     static final String BRIDGE = "dev.netnsguard.agent.bootstrap.GuardBridge";
 
     private BootstrapJar() {}
@@ -38,10 +39,9 @@ final class BootstrapJar {
      * @throws IllegalStateException naming both versions if the JVM's bootstrap part is another agent's
      */
     static synchronized void append(Instrumentation inst) throws IOException {
-        byte[] nested = nestedJar();
-        String identity = identity(nested);
+        String identity = identity();
         if (!onBootstrapPath()) {
-            define(inst, nested);
+            define(inst, resource(ENTRY));
         }
         String existing = originOfBootstrapPart(identity);
         if (!identity.equals(existing)) {
@@ -51,16 +51,18 @@ final class BootstrapJar {
         }
     }
 
-    /** {@code netns-guard agent 0.1.0 (bootstrap 3f2a...)}: the agent's version and a digest of its bootstrap part. */
-    static String identity(byte[] nested) {
+    /**
+     * {@code netns-guard agent 0.1.0 (bootstrap 3f2a...)}: the agent's version and the SHA-256 of its
+     * bootstrap part, {@value #DIGEST}, which the build takes.
+     */
+    static String identity() throws IOException {
         String version = AgentMain.class.getPackage().getImplementationVersion();
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(nested);
-            return "netns-guard agent " + (version == null ? "(unversioned)" : version) + " (bootstrap "
-                    + java.util.HexFormat.of().formatHex(digest, 0, 6) + ")";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        String digest = new String(resource(DIGEST), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        if (!digest.matches("[0-9a-f]{64}")) {
+            throw new IllegalStateException("the agent jar's " + DIGEST + " is not a SHA-256 digest: " + digest);
         }
+        return "netns-guard agent " + (version == null ? "(unversioned)" : version) + " (bootstrap "
+                + digest.substring(0, 12) + ")";
     }
 
     /** The identity the JVM's bootstrap part was stamped with (stamping it with {@code identity} if it has none). */
@@ -74,10 +76,10 @@ final class BootstrapJar {
         }
     }
 
-    private static byte[] nestedJar() throws IOException {
-        try (InputStream in = AgentMain.class.getClassLoader().getResourceAsStream(ENTRY)) {
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = AgentMain.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("the agent jar has no " + ENTRY + "; use the packaged netns-guard-agent.jar");
+                throw new IllegalStateException("the agent jar has no " + name + "; use the packaged netns-guard-agent.jar");
             }
             return in.readAllBytes();
         }

@@ -109,7 +109,7 @@ final class Installer {
         GuardBridge.arm(true);
         Installer.config = config;
         if (config.selfTest()) {
-            selfTest = SelfTest.start(t, Installer::switchOff);
+            selfTest = SelfTest.start(t);
         }
     }
 
@@ -125,7 +125,7 @@ final class Installer {
     }
 
     /** The self-test failed: the guard takes itself out, back to the original classes. */
-    private static synchronized void switchOff() {
+    static synchronized void switchOff() {
         GuardBridge.arm(false);
         GuardTransformer removed = transformer;
         if (removed != null) {

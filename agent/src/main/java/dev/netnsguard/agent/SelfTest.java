@@ -23,7 +23,7 @@ import java.util.Set;
  * its consumer. The checks run exactly as for the application. If a hook did not fire, the guard says
  * why on stderr and switches itself off.
  */
-final class SelfTest {
+final class SelfTest implements Runnable {
     /** The self-test waits this long after install, so it never competes with the application's startup. */
     static final long DELAY_MILLIS = 1000;
     /** No namespace has this inode. */
@@ -38,17 +38,15 @@ final class SelfTest {
     }
 
     private final GuardTransformer transformer;
-    private final Runnable switchOff;
     private volatile String status = "running";
 
-    private SelfTest(GuardTransformer transformer, Runnable switchOff) {
+    private SelfTest(GuardTransformer transformer) {
         this.transformer = transformer;
-        this.switchOff = switchOff;
     }
 
-    static SelfTest start(GuardTransformer transformer, Runnable switchOff) {
-        SelfTest test = new SelfTest(transformer, switchOff);
-        Thread thread = new Thread(test::run, "netns-guard-self-test");
+    static SelfTest start(GuardTransformer transformer) {
+        SelfTest test = new SelfTest(transformer);
+        Thread thread = new Thread(test, "netns-guard-self-test");
         thread.setDaemon(true);
         thread.start();
         return test;
@@ -59,7 +57,9 @@ final class SelfTest {
         return status;
     }
 
-    private void run() {
+    /** The self-test thread's body (a class of its own, not a lambda: premain spins none). */
+    @Override
+    public void run() {
         try {
             Thread.sleep(DELAY_MILLIS);
         } catch (InterruptedException e) {
@@ -77,7 +77,7 @@ final class SelfTest {
             return;
         }
         status = "failed: " + failure;
-        switchOff.run();
+        Installer.switchOff();
         System.err.println("netns-guard: self-test failed, the guard is switched off: " + failure);
     }
 

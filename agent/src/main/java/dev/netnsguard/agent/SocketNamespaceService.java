@@ -2,7 +2,10 @@ package dev.netnsguard.agent;
 
 import dev.netnsguard.agent.bootstrap.SocketNamespace;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -13,9 +16,9 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
@@ -69,11 +72,13 @@ final class SocketNamespaceService implements SocketNamespace {
             Module module = defineModule(agentLoader);
             enableNativeAccess(inst, module);
             Class<?> natives = Class.forName(module.getName() + ".SocketNamespaces", true, module.getClassLoader());
-            Path dir = Files.createTempDirectory("netns-guard-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            Path dir = privateDirectory();
             Path file = dir.resolve("libnetnsguard-sockets.so");
-            try (InputStream in = agentLoader.getResourceAsStream(library)) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            // java.io, not Files.copy: on JDK 25 that goes through Channels, which loads SocketChannelImpl,
+            // a class the agent instruments, and premain would compile its advice for nothing.
+            try (InputStream in = agentLoader.getResourceAsStream(library);
+                    OutputStream out = new FileOutputStream(file.toFile())) {
+                in.transferTo(out);
             }
             try {
                 natives.getMethod("load", String.class).invoke(null, file.toString());
@@ -87,6 +92,27 @@ final class SocketNamespaceService implements SocketNamespace {
         } catch (Throwable e) {
             throw new IllegalStateException("cannot load the agent's native part: " + e, e);
         }
+    }
+
+    /**
+     * A new directory only this user can enter, under java.io.tmpdir. Not {@code Files.createTempDirectory}:
+     * its random names come from a SecureRandom, whose first use starts the JVM's security providers
+     * (tens of milliseconds of premain); a name of our own is as safe, since the directory must be new.
+     * Not the pid in the name either: {@code ProcessHandle} starts a thread pool, a class the agent instruments.
+     */
+    private static Path privateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String prefix = "netns-guard-";
+        FileAlreadyExistsException taken = null;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            try {
+                return Files.createDirectory(tmp.resolve(prefix + Long.toHexString(System.nanoTime())),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                taken = e;
+            }
+        }
+        throw taken;
     }
 
     /** The library answers: asked about no descriptor at all, it says EBADF. */
