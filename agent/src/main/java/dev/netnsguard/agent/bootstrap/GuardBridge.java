@@ -342,15 +342,22 @@ public final class GuardBridge {
         }
     }
 
-    /** {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace. */
+    /**
+     * {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace,
+     * and, when it starts inside a scope, which scopes it inherits.
+     */
     public static void threadStarting(Thread thread) {
         if (!armed) {
             return;
         }
         try {
             long inode = actualOfThread();
+            boolean inScope = innermostScope(links) != null;
             if (inode != launchInode && inode != 0) {
-                Births.record(thread, inode, innermostScope(links) != null);
+                Births.record(thread, inode, inScope);
+            }
+            if (inScope) {
+                Propagation.threadInherits(thread);
             }
         } catch (Throwable failure) {
             hookFailed("Thread.start", failure);

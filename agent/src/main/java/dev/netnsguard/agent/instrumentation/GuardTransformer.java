@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Inlines advice into the named classes, and touches no other class. A plain
+ * Inlines advice into the named classes (and relocated copies of library classes), and touches no other class. A plain
  * {@link ClassFileTransformer} around ByteBuddy's {@code decorate} (visitors only: no method,
  * field or initializer is added, so retransformation never changes a class's shape). Lighter at
  * startup than ByteBuddy's AgentBuilder, which generates a transformer class of its own on JDK 9+.
@@ -41,6 +41,37 @@ public final class GuardTransformer implements ClassFileTransformer {
                 .add(Advice.to(advice).on(methods));
         return this;
     }
+
+    // ---- relocated copies of library classes (shading) ----
+
+    /** Internal names of library classes also matched under a package prefix, e.g. {@code io/grpc/netty/shaded/}. */
+    private final List<String> relocatable = new ArrayList<>();
+
+    /**
+     * As {@link #advise}, and also for relocated copies of the class: any class whose internal name is
+     * {@code prefix/} followed by {@code className}'s, as shading plugins make them (gRPC's
+     * {@code io.grpc.netty.shaded.io.netty...}). For library classes only: JDK classes are never relocated.
+     */
+    public GuardTransformer adviseRelocatable(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        String internal = className.replace('.', '/');
+        if (!relocatable.contains(internal)) {
+            relocatable.add(internal);
+        }
+        return advise(className, advice, methods);
+    }
+
+    /** The advice of the class {@code internalName} is a relocated copy of, or null. */
+    private List<AsmVisitorWrapper> relocatedWrappers(String internalName) {
+        for (String original : relocatable) {
+            int prefix = internalName.length() - original.length();
+            if (prefix > 1 && internalName.charAt(prefix - 1) == '/' && internalName.endsWith(original)) {
+                return byInternalName.get(original);
+            }
+        }
+        return null;
+    }
+
+    // ---- end of relocated copies ----
 
     /** The binary names of the classes this transformer instruments. */
     public Set<String> targets() {
@@ -66,6 +97,9 @@ public final class GuardTransformer implements ClassFileTransformer {
             return null;
         }
         List<AsmVisitorWrapper> wrappers = byInternalName.get(internalName);
+        if (wrappers == null && !relocatable.isEmpty()) {
+            wrappers = relocatedWrappers(internalName);
+        }
         if (wrappers == null) {
             return null;
         }

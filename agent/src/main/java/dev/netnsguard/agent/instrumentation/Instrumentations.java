@@ -24,7 +24,10 @@ public final class Instrumentations {
             new ScheduledFutureTaskInstrumentation(),
             new ForkJoinPoolInstrumentation(),
             new ForkJoinTaskInstrumentation(),
-            new ForkJoinWorkerThreadInstrumentation());
+            new ForkJoinWorkerThreadInstrumentation(),
+            new NettyEventExecutorInstrumentation(),
+            new NettyScheduledExecutorInstrumentation(),
+            new NettyScheduledFutureTaskInstrumentation());
 
     /** Entry points no unit guards, and why. */
     public static final List<Coverage> NOT_COVERED = List.of(
