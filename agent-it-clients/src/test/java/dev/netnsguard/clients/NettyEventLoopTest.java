@@ -5,15 +5,11 @@ import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
 import dev.netnsguard.netty.NetNSChannelFactory;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ReflectiveChannelFactory;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.util.List;
@@ -37,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The mirrored programs (a client made and used inside one namespace, one used outside scopes only, one built
  * on a channel born in the namespace) stay silent in strict mode.
  *
- * <p>The event loop's thread is started outside any scope before each test, so where it was born plays no
- * part here (that trap is {@link NettyStrayEventLoopTest}'s).
+ * <p>Each case runs on NIO (JDK sockets) and on native epoll (sockets made in JNI, judged through the agent's
+ * hooks on Netty's {@code Socket} and {@code FileDescriptor}). The event loop's thread is started outside any
+ * scope first, so where it was born plays no part here (that trap is {@link NettyStrayEventLoopTest}'s).
  */
 class NettyEventLoopTest {
     private static TwinServers servers;
@@ -55,27 +52,26 @@ class NettyEventLoopTest {
         servers.close();
     }
 
-    @BeforeEach
-    void startEventLoop() throws Exception {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        group.submit(() -> { }).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    }
-
     @AfterEach
     void closeClientAndReset() {
         if (client != null) {
             client.close();
         }
-        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (group != null) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
+        assertEquals(Map.of(), NetnsGuard.hookFailures(), "no hook failed inside Netty's own work");
     }
 
-    @Test
-    void aWriteHandedToTheEventLoopInsideAScopeOfAnotherNamespaceIsReported() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aWriteHandedToTheEventLoopInsideAScopeOfAnotherNamespaceIsReported(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, nio(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), servers.port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
         String inside = servers.blue().call(host -> client.get());
@@ -84,11 +80,13 @@ class NettyEventLoopTest {
         assertOnlySocketIoOnTheEventLoop();
     }
 
-    @Test
-    void aTaskScheduledOnTheEventLoopInsideAScopeCarriesIt() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aTaskScheduledOnTheEventLoopInsideAScopeCarriesIt(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, nio(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), servers.port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
         CompletableFuture<NettyHttp.Sent> sent = new CompletableFuture<>();
@@ -100,11 +98,55 @@ class NettyEventLoopTest {
         assertOnlySocketIoOnTheEventLoop();
     }
 
-    @Test
-    void strictModeFailsTheWriteOnTheEventLoop() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aConnectHandedToTheEventLoopInsideAScopeOfAnotherNamespaceIsReported(Transport transport) throws Exception {
+        group = transport.startedGroup();
+        NetnsGuard.install("mode=report,log=none");
+        NetnsGuard.resetCounters();
+        client = NettyHttp.registered(group, transport.channels());
+
+        servers.blue().call(host -> client.connect(servers.port())).awaitConnected();
+
+        assertEquals(TwinServers.LAUNCH, client.get(), "the misuse happened: the channel made outside connected there");
+        assertEquals(Set.of("SOCKET_CONNECT"), reportedKinds(), NetnsGuard.recentViolations().toString());
+        Violation v = NetnsGuard.recentViolations().get(0);
+        assertEquals(servers.blue().inode(), v.expected(), v.toString());
+        assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
+        assertNotNull(v.submittedFrom(), v.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aChannelMadeByATaskHandedToALoopOfTheLaunchNamespaceInsideAScopeIsReportedAtItsBirth(Transport transport)
+            throws Exception {
+        group = transport.startedGroup();
+        EventLoopGroup maker = transport.startedGroup();
+        try {
+            NetnsGuard.install("mode=report,log=none");
+            NetnsGuard.resetCounters();
+
+            client = servers.blue().call(host -> maker.submit(() -> NettyHttp.begin(group, transport.channels(),
+                    servers.port())).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS)).awaitConnected();
+
+            assertEquals(TwinServers.LAUNCH, client.get(), "the misuse happened: the socket was born in the launch namespace");
+            assertEquals(Set.of("SOCKET_OPEN", "SOCKET_CONNECT"), reportedKinds(), NetnsGuard.recentViolations().toString());
+            for (Violation v : NetnsGuard.recentViolations()) {
+                assertEquals(servers.blue().inode(), v.expected(), v.toString());
+                assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
+            }
+        } finally {
+            maker.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void strictModeFailsTheWriteOnTheEventLoop(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, nio(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), servers.port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
         NettyHttp.Sent sent = servers.blue().call(host -> client.send());
@@ -117,45 +159,55 @@ class NettyEventLoopTest {
         assertTrue(NetnsGuard.violations("SOCKET_IO") >= 1, NetnsGuard.recentViolations().toString());
     }
 
-    @Test
-    void aClientMadeAndUsedInsideOneNamespaceIsSilent() {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aClientMadeAndUsedInsideOneNamespaceIsSilent(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
 
         List<String> answers = assertSilent(() -> servers.blue().call(host -> {
-            client = NettyHttp.connect(group, nio(), servers.port());
+            client = NettyHttp.connect(group, transport.channels(), servers.port());
             return List.of(client.get(), client.get());
         }));
 
         assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), answers);
     }
 
-    @Test
-    void aClientUsedOutsideScopesOnlyIsSilent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aClientUsedOutsideScopesOnlyIsSilent(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, nio(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), servers.port());
 
         List<String> answers = assertSilent(() -> List.of(client.get(), client.get()));
 
         assertEquals(List.of(TwinServers.LAUNCH, TwinServers.LAUNCH), answers);
     }
 
-    @Test
-    void aChannelBornInTheNamespaceIsSilentInsideItsScopeAndOutside() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aChannelBornInTheNamespaceIsSilentInsideItsScopeAndOutside(Transport transport) throws Exception {
+        group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, new NetNSChannelFactory<>(servers.blue(), NioSocketChannel.class), servers.port());
+        client = NettyHttp.connect(group, new NetNSChannelFactory<>(servers.blue(), transport.channelClass()), servers.port());
 
         List<String> answers = assertSilent(() -> List.of(client.get(), servers.blue().call(host -> client.get())));
 
         assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), answers);
     }
 
-    private static void assertOnlySocketIoOnTheEventLoop() {
+    private static Set<String> reportedKinds() {
         Map<String, Long> reported = new TreeMap<>(NetnsGuard.counts());
         reported.values().removeIf(n -> n == 0);
-        assertEquals(Set.of("SOCKET_IO"), reported.keySet(), "only SOCKET_IO reports: " + reported);
+        return reported.keySet();
+    }
+
+    private static void assertOnlySocketIoOnTheEventLoop() {
+        assertEquals(Set.of("SOCKET_IO"), reportedKinds(), "only SOCKET_IO reports: " + NetnsGuard.counts());
         List<Violation> io = NetnsGuard.recentViolations().stream().filter(v -> v.kind().equals("SOCKET_IO")).toList();
         assertTrue(!io.isEmpty(), "the write was reported");
         for (Violation v : io) {
@@ -175,10 +227,6 @@ class NettyEventLoopTest {
             }
         }
         return failure;
-    }
-
-    private static ReflectiveChannelFactory<NioSocketChannel> nio() {
-        return new ReflectiveChannelFactory<>(NioSocketChannel.class);
     }
 
     interface Body<T> {

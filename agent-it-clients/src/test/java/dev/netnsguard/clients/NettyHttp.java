@@ -34,17 +34,55 @@ final class NettyHttp implements AutoCloseable {
 
     private final Channel channel;
     private final ConcurrentLinkedQueue<CompletableFuture<String>> pending;
+    private ChannelFuture connected;
 
-    private NettyHttp(Channel channel, ConcurrentLinkedQueue<CompletableFuture<String>> pending) {
-        this.channel = channel;
+    private NettyHttp(ChannelFuture started, ConcurrentLinkedQueue<CompletableFuture<String>> pending) {
+        this.channel = started.channel();
+        this.connected = started;
         this.pending = pending;
     }
 
     /** Connects on the calling thread (the channel, hence its socket, is made here) to {@code port} of 127.0.0.1. */
     static NettyHttp connect(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels, int port)
             throws InterruptedException {
+        return begin(group, channels, port).awaitConnected();
+    }
+
+    /** Makes the channel on the calling thread and starts connecting it; {@link #awaitConnected} waits. */
+    static NettyHttp begin(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels, int port) {
         ConcurrentLinkedQueue<CompletableFuture<String>> pending = new ConcurrentLinkedQueue<>();
-        ChannelFuture connected = new Bootstrap().group(group).channelFactory(channels)
+        return new NettyHttp(bootstrap(group, channels, pending).connect(new InetSocketAddress("127.0.0.1", port)), pending);
+    }
+
+    /** Makes the channel on the calling thread and registers it with its event loop, unconnected. */
+    static NettyHttp registered(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels)
+            throws InterruptedException {
+        ConcurrentLinkedQueue<CompletableFuture<String>> pending = new ConcurrentLinkedQueue<>();
+        NettyHttp client = new NettyHttp(bootstrap(group, channels, pending).register(), pending);
+        return client.awaitConnected();
+    }
+
+    /** Connects a {@link #registered} channel to {@code port} of 127.0.0.1 (Netty hands it to the event loop). */
+    NettyHttp connect(int port) {
+        connected = channel.connect(new InetSocketAddress("127.0.0.1", port));
+        return this;
+    }
+
+    /** Waits for the connect (or registration) started last. */
+    NettyHttp awaitConnected() throws InterruptedException {
+        if (!connected.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            channel.close();
+            throw new IllegalStateException("no connection within " + TIMEOUT_SECONDS + " s: " + channel);
+        }
+        if (!connected.isSuccess()) {
+            throw new IllegalStateException("cannot connect " + channel, connected.cause());
+        }
+        return this;
+    }
+
+    private static Bootstrap bootstrap(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channels,
+            ConcurrentLinkedQueue<CompletableFuture<String>> pending) {
+        return new Bootstrap().group(group).channelFactory(channels)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -65,16 +103,7 @@ final class NettyHttp implements AutoCloseable {
                                     }
                                 });
                     }
-                })
-                .connect(new InetSocketAddress("127.0.0.1", port));
-        if (!connected.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            connected.channel().close();
-            throw new IllegalStateException("no connection to 127.0.0.1:" + port + " within " + TIMEOUT_SECONDS + " s");
-        }
-        if (!connected.isSuccess()) {
-            throw new IllegalStateException("cannot connect to 127.0.0.1:" + port, connected.cause());
-        }
-        return new NettyHttp(connected.channel(), pending);
+                });
     }
 
     /** The channel, for tests that hand work to its event loop themselves. */
