@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -37,6 +38,11 @@ enum Transport {
     /** A group of one event loop not started yet: its thread starts with the first task handed to it. */
     EventLoopGroup lazyGroup() {
         return new MultiThreadIoEventLoopGroup(1, handlers.get());
+    }
+
+    /** A group of one event loop on {@code threads}, not started yet. */
+    EventLoopGroup groupOn(ThreadFactory threads) {
+        return new MultiThreadIoEventLoopGroup(1, threads, handlers.get());
     }
 
     Class<? extends SocketChannel> channelClass() {
