@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on a channel born in the namespace) stay silent in strict mode.
  *
  * <p>Each case runs on NIO (JDK sockets) and on native epoll (sockets made in JNI, judged through the agent's
- * hooks on Netty's {@code Socket} and {@code FileDescriptor}). The event loop's thread is started outside any
+ * hooks on Netty's {@code Socket} and {@code FileDescriptor}); the births and the silent mirrors on io_uring too. The event loop's thread is started outside any
  * scope first, so where it was born plays no part here (that trap is {@link NettyStrayEventLoopTest}'s).
  */
 class NettyEventLoopTest {
@@ -66,7 +66,7 @@ class NettyEventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"}) // io_uring connects and writes through its ring
     void aWriteHandedToTheEventLoopInsideAScopeOfAnotherNamespaceIsReported(Transport transport) throws Exception {
         group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
@@ -81,7 +81,7 @@ class NettyEventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"}) // io_uring connects and writes through its ring
     void aTaskScheduledOnTheEventLoopInsideAScopeCarriesIt(Transport transport) throws Exception {
         group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
@@ -99,7 +99,7 @@ class NettyEventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"}) // io_uring connects and writes through its ring
     void aConnectHandedToTheEventLoopInsideAScopeOfAnotherNamespaceIsReported(Transport transport) throws Exception {
         group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
@@ -130,7 +130,9 @@ class NettyEventLoopTest {
                     servers.port())).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS)).awaitConnected();
 
             assertEquals(TwinServers.LAUNCH, client.get(), "the misuse happened: the socket was born in the launch namespace");
-            assertEquals(Set.of("SOCKET_OPEN", "SOCKET_CONNECT"), reportedKinds(), NetnsGuard.recentViolations().toString());
+            // io_uring connects through its ring, out of the guard's sight: its socket's birth is what is seen
+            Set<String> kinds = transport == Transport.IO_URING ? Set.of("SOCKET_OPEN") : Set.of("SOCKET_OPEN", "SOCKET_CONNECT");
+            assertEquals(kinds, reportedKinds(), NetnsGuard.recentViolations().toString());
             for (Violation v : NetnsGuard.recentViolations()) {
                 assertEquals(servers.blue().inode(), v.expected(), v.toString());
                 assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
@@ -141,7 +143,7 @@ class NettyEventLoopTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Transport.class)
+    @EnumSource(value = Transport.class, names = {"NIO", "EPOLL"}) // io_uring connects and writes through its ring
     void strictModeFailsTheWriteOnTheEventLoop(Transport transport) throws Exception {
         group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
