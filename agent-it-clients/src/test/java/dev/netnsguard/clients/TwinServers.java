@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Two real HTTP servers on the same address, 127.0.0.1 and one port: one in the launch namespace answering
  * {@value #LAUNCH}, one in a fresh namespace answering {@value #BLUE}. Which answer a client gets says in which
  * namespace its request really went, so a misuse is proven to have happened before the guard's report is read.
- * The namespace is named {@code ngtest-lib-<pid>-<n>}; {@link #close} stops both servers and deletes it.
+ * The namespace is named {@code ngtest-lib-<pid>-<n>} (or with the prefix given); {@link #close} stops both
+ * servers and deletes it.
  */
 final class TwinServers implements AutoCloseable {
     static final String LAUNCH = "launch";
@@ -36,7 +37,12 @@ final class TwinServers implements AutoCloseable {
 
     /** Creates the namespace (loopback up) and starts both servers; everything made is undone if a step fails. */
     static TwinServers start() throws IOException {
-        String name = "ngtest-lib-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        return start("ngtest-lib-");
+    }
+
+    /** As {@link #start()}, with the namespace named {@code prefix<pid>-<n>}. */
+    static TwinServers start(String prefix) throws IOException {
+        String name = prefix + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         NetNS blue = NetNS.createNamed(name);
         HttpServer launchServer = null;
         try {
@@ -76,6 +82,11 @@ final class TwinServers implements AutoCloseable {
     /** The namespace of the second server. */
     NetNS blue() {
         return blue;
+    }
+
+    /** The one port both servers listen on, on 127.0.0.1, each in its namespace. */
+    int port() {
+        return launchServer.getAddress().getPort();
     }
 
     /** The one URL both servers answer, each in its namespace. */

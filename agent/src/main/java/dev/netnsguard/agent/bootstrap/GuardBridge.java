@@ -172,19 +172,31 @@ public final class GuardBridge {
      * thrown: the JDK never takes charge of it.
      */
     public static void socketOpened(FileDescriptor fd) {
-        if (!armed) {
-            return;
+        if (armed) {
+            opened(SocketTable.fdOf(fd));
         }
+    }
+
+    /**
+     * A socket made natively returned number {@code fd} (Netty's epoll transport, {@code Socket.newSocketStream0}
+     * and {@code newSocketDgram0}): recorded and judged as {@link #socketOpened}; refused in strict mode, it is
+     * closed before the error is thrown. {@link #socketOpen} is its check before, as for the JDK's.
+     */
+    public static void nativeSocketOpened(int fd) {
+        if (armed && fd >= 0) {
+            opened(fd);
+        }
+    }
+
+    private static void opened(int n) {
         SocketNamespace kernel = sockets;
-        int n = -1;
         Error error = null;
         try {
-            n = SocketTable.fdOf(fd);
             long born = kernel == null || n < 0 ? 0 : kernel.inodeOf(n);
             if (born == 0) {
-                SocketTable.record(fd, actualOfThread());
+                SocketTable.record(n, actualOfThread());
             } else {
-                SocketTable.record(fd, born);
+                SocketTable.record(n, born);
                 threadSwitched(born); // the creating thread is where its new socket is: the cache is exact again
                 error = threadVerdict(ViolationKind.SOCKET_OPEN, null);
             }
@@ -194,6 +206,42 @@ public final class GuardBridge {
         if (error != null) {
             kernel.close(n);
             throw error;
+        }
+    }
+
+    /** A native socket's bind (Netty's {@code Socket.bind}): as {@link #socketBind}, by number. */
+    public static void nativeSocketBind(int fd) {
+        checkSocket(ViolationKind.SOCKET_BIND, fd, null);
+    }
+
+    /** A native socket's connect (Netty's {@code Socket.connect}): as {@link #socketConnect}, by number. */
+    public static void nativeSocketConnect(int fd, Object remote) {
+        checkSocket(ViolationKind.SOCKET_CONNECT, fd, remote);
+    }
+
+    /** A native listener {@code listener} accepted {@code accepted} (Netty's {@code Socket.accept}): as {@link #socketAccepted}. */
+    public static void nativeSocketAccepted(int listener, int accepted) {
+        if (armed && accepted >= 0) {
+            try {
+                SocketTable.record(accepted, SocketTable.bornIn(listener));
+            } catch (Throwable failure) {
+                hookFailed("socket accept record", failure);
+            }
+        }
+    }
+
+    /**
+     * A native socket {@code fd} is about to be closed (Netty's {@code FileDescriptor.close}): its entry is
+     * forgotten before the number can be reused, so a later descriptor with the same number (a pipe, a file) is
+     * never judged as this socket.
+     */
+    public static void nativeSocketClosing(int fd) {
+        if (armed && fd >= 0) {
+            try {
+                SocketTable.record(fd, 0);
+            } catch (Throwable failure) {
+                hookFailed("socket close record", failure);
+            }
         }
     }
 
@@ -219,12 +267,22 @@ public final class GuardBridge {
      * outside scopes nothing is checked. The cost outside scopes is the scope lookup; inside, one table read.
      */
     public static void socketIo(FileDescriptor fd, Object detail) {
-        if (!armed) {
-            return;
+        if (armed) {
+            io(fd, -1, detail);
         }
+    }
+
+    /** A read or a write on a native socket (Netty's epoll {@code FileDescriptor}): as {@link #socketIo}, by number. */
+    public static void nativeSocketIo(int fd, Object detail) {
+        if (armed) {
+            io(null, fd, detail);
+        }
+    }
+
+    private static void io(FileDescriptor fd, int n, Object detail) {
         Error error = null;
         try {
-            error = ioVerdict(fd, detail);
+            error = ioVerdict(fd, n, detail);
         } catch (Throwable failure) {
             hookFailed(ViolationKind.SOCKET_IO.name(), failure);
         }
@@ -342,15 +400,22 @@ public final class GuardBridge {
         }
     }
 
-    /** {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace. */
+    /**
+     * {@code Thread.start}: records where a platform thread is born, when that is not the launch namespace,
+     * and, when it starts inside a scope, which scopes it inherits.
+     */
     public static void threadStarting(Thread thread) {
         if (!armed) {
             return;
         }
         try {
             long inode = actualOfThread();
+            boolean inScope = innermostScope(links) != null;
             if (inode != launchInode && inode != 0) {
-                Births.record(thread, inode, innermostScope(links) != null);
+                Births.record(thread, inode, inScope);
+            }
+            if (inScope) {
+                Propagation.threadInherits(thread);
             }
         } catch (Throwable failure) {
             hookFailed("Thread.start", failure);
@@ -403,6 +468,12 @@ public final class GuardBridge {
      * fine; one born in the wrong place was reported when it was created).
      */
     private static void checkSocket(ViolationKind kind, FileDescriptor fd, Object detail) {
+        if (armed) {
+            checkSocket(kind, SocketTable.fdOf(fd), detail);
+        }
+    }
+
+    private static void checkSocket(ViolationKind kind, int fd, Object detail) {
         if (!armed) {
             return;
         }
@@ -417,7 +488,7 @@ public final class GuardBridge {
         }
     }
 
-    private static Error socketVerdict(ViolationKind kind, FileDescriptor fd, Object detail) {
+    private static Error socketVerdict(ViolationKind kind, int fd, Object detail) {
         for (RuntimeLink link : links) {
             Object scope = link.scope();
             if (scope != null) {
@@ -427,11 +498,10 @@ public final class GuardBridge {
         return null;
     }
 
-    private static Error socketVerdict(ViolationKind kind, FileDescriptor fd, long expected, Object scope, Object detail) {
-        long actual = SocketTable.bornIn(fd);
+    private static Error socketVerdict(ViolationKind kind, int n, long expected, Object scope, Object detail) {
+        long actual = SocketTable.bornIn(n);
         SocketNamespace kernel = sockets;
         if (actual == 0 && kernel != null) {
-            int n = SocketTable.fdOf(fd);
             actual = n < 0 ? 0 : kernel.inodeOf(n); // not created through Net, or before the agent came
         }
         boolean ofThread = actual == 0;
@@ -441,11 +511,12 @@ public final class GuardBridge {
         return actual == expected ? null : mismatch(kind, expected, actual, scope, detail, ofThread);
     }
 
-    private static Error ioVerdict(FileDescriptor fd, Object detail) {
+    /** {@code fd}, or where it is null the socket number {@code n}, read or written inside a scope. */
+    private static Error ioVerdict(FileDescriptor fd, int n, Object detail) {
         for (RuntimeLink link : links) {
             Object scope = link.scope();
             if (scope != null) {
-                long actual = SocketTable.bornIn(fd);
+                long actual = fd != null ? SocketTable.bornIn(fd) : SocketTable.bornIn(n);
                 long expected = link.inodeOf(scope);
                 return actual == 0 || actual == expected
                         ? null : mismatch(ViolationKind.SOCKET_IO, expected, actual, scope, detail, false);

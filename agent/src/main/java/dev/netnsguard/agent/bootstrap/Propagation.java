@@ -23,6 +23,8 @@ import java.util.function.Predicate;
  *     is the key of a map with weak identity keys (their queues need the task's own type); the task's run
  *     installs the scope. One-shot tasks leave the map when they run, periodic ones when they are collected.</li>
  * <li>Pool workers drop the scope they inherited from the thread that happened to create them.</li>
+ * <li>Libraries' executors (Netty's event loops) use the same wrapping and recording; their worker loops
+ *     drop the scopes their thread inherited at its start.</li>
  * </ul>
  *
  * Every entry point here only records or propagates: a failure is handed to the judge
@@ -43,6 +45,9 @@ public final class Propagation {
     /** The carried context of the task running on this thread, for reports. */
     private static final ThreadLocal<Carried> RUNNING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
+    /** Threads started inside a scope, with the scopes they inherited, until their worker loop starts. */
+    private static final java.util.Map<Thread, Inherited> INHERITED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private Propagation() {}
 
@@ -367,6 +372,67 @@ public final class Propagation {
             }
         } catch (Throwable failure) {
             GuardBridge.hookFailed("pool worker start", failure);
+        }
+    }
+
+    /**
+     * {@code Thread.start} inside a scope: the scopes {@code thread} inherits (the runtime's state is an
+     * {@code InheritableThreadLocal}), kept until the thread starts a library's worker loop
+     * ({@link #libraryWorkerStarts}) or is collected.
+     */
+    public static void threadInherits(Thread thread) {
+        try {
+            RuntimeLink[] ls = GuardBridge.links();
+            Object[] scopes = new Object[ls.length];
+            boolean any = false;
+            for (int i = 0; i < ls.length; i++) {
+                scopes[i] = ls[i].scope();
+                any |= scopes[i] != null;
+            }
+            if (any) {
+                INHERITED.put(thread, new Inherited(ls, scopes));
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("Thread.start inheritance", failure);
+        }
+    }
+
+    /**
+     * A library's worker loop starts on the calling thread (a Netty event loop): the thread is a pool
+     * worker from now on, and drops the scopes it inherited from whichever thread started it. A scope
+     * the thread entered itself (a namespace thread of {@code NetNS.threadFactory()}, which enters its
+     * namespace before it runs the loop) is not an inherited one and stays. Only the first call on a
+     * thread does anything: later calls cost one thread-local read.
+     */
+    public static void libraryWorkerStarts(Object executor) {
+        if (POOL_WORKER.get() != null) {
+            return;
+        }
+        try {
+            POOL_WORKER.set(Boolean.TRUE);
+            Inherited inherited = INHERITED.remove(Thread.currentThread());
+            if (inherited == null || !enabled || !propagates.test(executor.getClass())) {
+                return;
+            }
+            for (int i = 0; i < inherited.links.length; i++) {
+                Object scope = inherited.scopes[i];
+                if (scope != null && inherited.links[i].scope() == scope) {
+                    inherited.links[i].swap(null);
+                }
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("library worker start", failure);
+        }
+    }
+
+    /** The scopes a thread inherited at its start, with the links they belong to. */
+    private static final class Inherited {
+        final RuntimeLink[] links;
+        final Object[] scopes;
+
+        Inherited(RuntimeLink[] links, Object[] scopes) {
+            this.links = links;
+            this.scopes = scopes;
         }
     }
 

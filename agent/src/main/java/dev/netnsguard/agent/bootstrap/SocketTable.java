@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The namespace each inet socket was born in, by file descriptor number, recorded when
- * {@code sun.nio.ch.Net} creates it. A socket lives in the namespace it was created in, whichever
+ * {@code sun.nio.ch.Net} creates it (or Netty's native transport, by number). A socket lives in the namespace it was created in, whichever
  * thread uses it later; reading it back from the kernel (SIOCGSKNS) would need native code.
  *
  * <p>An entry is overwritten when its number is reused by a new socket. Sockets not created through
@@ -32,7 +32,11 @@ final class SocketTable {
     }
 
     static void record(FileDescriptor fd, long inode) {
-        int n = fdOf(fd);
+        record(fdOf(fd), inode);
+    }
+
+    /** Records socket number {@code n} (a socket made natively, e.g. by Netty's epoll transport); 0 forgets it. */
+    static void record(int n, long inode) {
         if (n < 0) {
             return;
         }
@@ -45,7 +49,11 @@ final class SocketTable {
 
     /** The namespace the socket was born in, or 0 if unknown. */
     static long bornIn(FileDescriptor fd) {
-        int n = fdOf(fd);
+        return bornIn(fdOf(fd));
+    }
+
+    /** The namespace socket number {@code n} was born in, or 0 if unknown. */
+    static long bornIn(int n) {
         long[] t = table;
         return n < 0 || n >= t.length ? 0 : t[n];
     }

@@ -23,12 +23,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Inlines advice into the named classes, and touches no other class. A plain
- * {@link ClassFileTransformer} that runs ByteBuddy's advice visitors over ASM's reader and writer, as
- * ByteBuddy's {@code decorate} does (visitors only: no method, field or initializer is added, so
- * retransformation never changes a class's shape), without the type-building machinery around it,
- * which a cold JVM would load and run at premain for nothing. Lighter at startup than ByteBuddy's
- * AgentBuilder, which generates a transformer class of its own on JDK 9+.
+ * Inlines advice into the named classes (and relocated copies of library classes), and touches no
+ * other class. A plain {@link ClassFileTransformer} that runs ByteBuddy's advice visitors over ASM's
+ * reader and writer, as ByteBuddy's {@code decorate} does (visitors only: no method, field or
+ * initializer is added, so retransformation never changes a class's shape), without the type-building
+ * machinery around it, which a cold JVM would load and run at premain for nothing. Lighter at startup
+ * than ByteBuddy's AgentBuilder, which generates a transformer class of its own on JDK 9+.
  */
 public final class GuardTransformer implements ClassFileTransformer {
     private final Map<String, Target> byInternalName = new LinkedHashMap<>();
@@ -56,6 +56,37 @@ public final class GuardTransformer implements ClassFileTransformer {
         return this;
     }
 
+    // ---- relocated copies of library classes (shading) ----
+
+    /** Internal names of library classes also matched under a package prefix, e.g. {@code io/grpc/netty/shaded/}. */
+    private final List<String> relocatable = new ArrayList<>();
+
+    /**
+     * As {@link #advise}, and also for relocated copies of the class: any class whose internal name is
+     * {@code prefix/} followed by {@code className}'s, as shading plugins make them (gRPC's
+     * {@code io.grpc.netty.shaded.io.netty...}). For library classes only: JDK classes are never relocated.
+     */
+    public GuardTransformer adviseRelocatable(String className, Class<?> advice, ElementMatcher<? super MethodDescription> methods) {
+        String internal = className.replace('.', '/');
+        if (!relocatable.contains(internal)) {
+            relocatable.add(internal);
+        }
+        return advise(className, advice, methods);
+    }
+
+    /** The advice of the class {@code internalName} is a relocated copy of, or null. */
+    private Target relocatedTarget(String internalName) {
+        for (String original : relocatable) {
+            int prefix = internalName.length() - original.length();
+            if (prefix > 1 && internalName.charAt(prefix - 1) == '/' && internalName.endsWith(original)) {
+                return byInternalName.get(original);
+            }
+        }
+        return null;
+    }
+
+    // ---- end of relocated copies ----
+
     /** The binary names of the classes this transformer instruments. */
     public Set<String> targets() {
         Set<String> names = new java.util.LinkedHashSet<>();
@@ -80,6 +111,9 @@ public final class GuardTransformer implements ClassFileTransformer {
             return null;
         }
         Target target = byInternalName.get(internalName);
+        if (target == null && !relocatable.isEmpty()) {
+            target = relocatedTarget(internalName);
+        }
         if (target == null) {
             return null;
         }

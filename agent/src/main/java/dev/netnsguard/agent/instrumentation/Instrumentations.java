@@ -24,7 +24,12 @@ public final class Instrumentations {
             new ScheduledFutureTaskInstrumentation(),
             new ForkJoinPoolInstrumentation(),
             new ForkJoinTaskInstrumentation(),
-            new ForkJoinWorkerThreadInstrumentation());
+            new ForkJoinWorkerThreadInstrumentation(),
+            new NettyEventExecutorInstrumentation(),
+            new NettyScheduledExecutorInstrumentation(),
+            new NettyScheduledFutureTaskInstrumentation(),
+            new NettySocketInstrumentation(),
+            new NettyFileDescriptorInstrumentation());
 
     /** Entry points no unit guards, and why. */
     public static final List<Coverage> NOT_COVERED = List.of(
@@ -39,6 +44,9 @@ public final class Instrumentations {
             new Coverage("`ServerSocket.accept` (classic accepted sockets)", "not recorded", "not recorded", "they live in"
                     + " their listener's namespace, but the socket table gets no entry for them: an entry left by a closed"
                     + " socket with the same number can make `SOCKET_IO` misjudge one used inside a scope"),
+            new Coverage("Netty's io_uring transport (4.2)", "births only", "births only", "its sockets are born"
+                    + " through `Socket.newSocketStream0`/`newSocketDgram0` (judged and recorded, above); their connects,"
+                    + " reads and writes are submitted to the ring, passing no Java method per socket"),
             new Coverage("JNI/JNA/FFM code opening sockets", "no", "no", "native; only `recheck-every` notices a native"
                     + " `setns` of a thread"));
 

@@ -130,6 +130,42 @@ class PropagationTest {
     }
 
     @Test
+    void aLibraryWorkerLoopDropsTheScopeItsThreadInheritedOnce() throws Exception {
+        runtime.current.set(blue);
+        CompletableFuture<Object[]> seen = new CompletableFuture<>();
+        Thread loop = new Thread(() -> {
+            Object inherited = runtime.current.get();
+            Propagation.libraryWorkerStarts(this);
+            Object atLoopStart = runtime.current.get();
+            runtime.current.set(blue); // a task's own scope, left on the thread: not the loop's business
+            Propagation.libraryWorkerStarts(this);
+            seen.complete(new Object[] {inherited, atLoopStart, runtime.current.get(), Propagation.isPoolWorker()});
+        });
+        Propagation.threadInherits(loop);
+        loop.start();
+        Object[] result = seen.get(10, TimeUnit.SECONDS);
+        assertSame(blue, result[0]);
+        assertNull(result[1]);
+        assertSame(blue, result[2], "only the loop's first start drops anything");
+        assertEquals(Boolean.TRUE, result[3]);
+    }
+
+    @Test
+    void aScopeTheLoopsThreadEnteredItselfStays() throws Exception {
+        TestRuntime.TestScope red = new TestRuntime.TestScope(4026530001L, "red");
+        runtime.current.set(blue);
+        CompletableFuture<Object> seen = new CompletableFuture<>();
+        Thread namespaceThread = new Thread(() -> {
+            runtime.current.set(red); // as a thread of NetNS.threadFactory() enters its namespace first
+            Propagation.libraryWorkerStarts(this);
+            seen.complete(runtime.current.get());
+        });
+        Propagation.threadInherits(namespaceThread);
+        namespaceThread.start();
+        assertSame(red, seen.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aBrokenRuntimeNeverBreaksTheExecutor() {
         RuntimeLink broken = new RuntimeLink(() -> blue, s -> {
             throw new IllegalStateException("swap broke");
