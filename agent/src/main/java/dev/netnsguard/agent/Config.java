@@ -91,6 +91,9 @@ public final class Config {
         if (value instanceof Mode) {
             return ((Mode) value).key();
         }
+        if (value instanceof NameCache) {
+            return ((NameCache) value).key();
+        }
         if (value instanceof Boolean) {
             return given.toLowerCase(Locale.ROOT);
         }
@@ -235,6 +238,11 @@ public final class Config {
 
     public boolean submissionStacks() {
         return (Boolean) typed.get(Option.SUBMISSION_STACKS);
+    }
+
+    /** Which cache answers name lookups made on threads outside the launch namespace. */
+    public NameCache nameCache() {
+        return (NameCache) typed.get(Option.DNS_CACHE);
     }
 
     @Override

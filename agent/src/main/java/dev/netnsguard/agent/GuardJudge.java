@@ -9,9 +9,11 @@ import dev.netnsguard.agent.bootstrap.RuntimeLink;
 import dev.netnsguard.agent.bootstrap.ViolationKind;
 
 import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,8 @@ final class GuardJudge implements Judge {
     private final Map<String, Long> resolvedIn = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> hookFailures = new ConcurrentHashMap<>();
     private volatile Mode mode;
+    /** The per-namespace answers of {@code dns-cache=per-namespace}; null for {@code jvm}. */
+    private volatile NamespaceNameCache names;
 
     GuardJudge(Reporter reporter, long launch, Mode mode) {
         this.reporter = reporter;
@@ -47,6 +51,32 @@ final class GuardJudge implements Judge {
 
     Mode mode() {
         return mode;
+    }
+
+    /**
+     * Applies the {@code dns-cache} option. Where the JDK's resolution or TTL policy cannot be reached, the
+     * failure is counted as a hook failure and lookups keep the JVM-wide cache.
+     */
+    void nameCache(NameCache policy, Instrumentation inst) {
+        if (policy == NameCache.JVM) {
+            names = null;
+        } else if (names == null) {
+            try {
+                names = NamespaceNameCache.open(inst);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                hookFailed("dns-cache=per-namespace", e);
+            }
+        }
+        GuardBridge.namespaceAnswers(names == null ? null : this);
+    }
+
+    @Override
+    public Object namespaceAnswer(String host, Object requested, boolean useCache, long inode) {
+        NamespaceNameCache cache = names;
+        if (cache == null) {
+            return null;
+        }
+        return cache.answer(host, (InetAddress) requested, useCache, inode);
     }
 
     @Override

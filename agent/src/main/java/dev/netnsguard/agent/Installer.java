@@ -88,6 +88,7 @@ final class Installer {
         }
         reporter = new Reporter(settings(config, launch));
         judge = new GuardJudge(reporter, launch, config.mode());
+        judge.nameCache(config.nameCache(), inst);
         GuardBridge.configure(launch, config.expectAnyOutsideScope(), config.recheckEvery(), judge);
         configurePropagation(config);
         GuardTransformer t = new GuardTransformer();
@@ -143,6 +144,7 @@ final class Installer {
         Reporter.Settings old = reporter.settings();
         reporter.reconfigure(settings(newConfig, old.launch()));
         judge.mode(newConfig.mode());
+        judge.nameCache(newConfig.nameCache(), instrumentation);
         // The judge in place stays: while the self-test runs, its judge stands in (and hands the rest to this one).
         GuardBridge.configure(old.launch(), newConfig.expectAnyOutsideScope(), newConfig.recheckEvery(), GuardBridge.judge());
         configurePropagation(newConfig);

@@ -87,6 +87,14 @@ public enum Option {
             return oneOf(v, "on", "off").equals("on");
         }
     },
+    DNS_CACHE("dns-cache", "jvm", "jvm, per-namespace",
+            "jvm: the JDK's one InetAddress cache for every namespace; per-namespace: lookups on threads outside the"
+                    + " launch namespace resolve in their own namespace and are cached per namespace") {
+        @Override
+        Object parse(String v) {
+            return NameCache.of(oneOf(v, "jvm", "per-namespace"));
+        }
+    },
     CONFIG_FILE("config-file", "", "a path to a properties file",
             "more options, key=value one per line; read after arguments, system properties and environment") {
         @Override

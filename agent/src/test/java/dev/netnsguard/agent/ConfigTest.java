@@ -122,6 +122,20 @@ class ConfigTest {
     }
 
     @Test
+    void dnsCacheIsTypedAndItsErrorsNameTheAllowedValues() {
+        assertEquals(NameCache.JVM, load(null, Map.of(), Map.of()).nameCache());
+        Config perNamespace = load("dns-cache=Per-Namespace", Map.of(), Map.of());
+        assertEquals(NameCache.PER_NAMESPACE, perNamespace.nameCache());
+        assertEquals("per-namespace", perNamespace.get(Option.DNS_CACHE));
+        assertEquals(NameCache.PER_NAMESPACE,
+                load(null, Map.of(), Map.of("NETNSGUARD_DNS_CACHE", "per-namespace")).nameCache());
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> load(null, Map.of("netnsguard.dns-cache", "namespace"), Map.of()));
+        assertEquals("netns-guard: bad value 'namespace' for dns-cache (from system property netnsguard.dns-cache);"
+                + " allowed values: jvm, per-namespace", bad.getMessage());
+    }
+
+    @Test
     void oneNamingSchemeForEveryKey() {
         for (Option option : Option.values()) {
             assertEquals("netnsguard." + option.key(), option.systemProperty());
@@ -129,7 +143,7 @@ class ConfigTest {
             assertTrue(option.environmentVariable().matches("NETNSGUARD_[A-Z_]+"), option.environmentVariable());
         }
         assertEquals(Set.of("mode", "report-file", "log", "expect-outside-scope", "allow", "recheck-every", "self-test",
-                "propagate", "submission-stacks", "config-file"),
+                "propagate", "submission-stacks", "dns-cache", "config-file"),
                 Set.copyOf(List.of(Config.knownKeys().split(", "))));
     }
 }

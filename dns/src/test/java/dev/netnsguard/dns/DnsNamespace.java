@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A named namespace ({@code ngtest-dns-PID-N}) with loopback up, 198.51.100.7 on it, a real dnsmasq
+ * A named namespace ({@code ngtest-dns-PID-N}, or another prefix) with loopback up, 198.51.100.7 on it, a real dnsmasq
  * listening on its 127.0.0.1:53 that alone serves {@link #NAME} (A and PTR), and
  * {@code /etc/netns/NAME/resolv.conf} pointing at it. {@link #close()} stops dnsmasq by its PID and
  * removes every file it wrote under {@code /etc/netns} (the directory itself only if it made it),
@@ -45,7 +45,12 @@ final class DnsNamespace implements AutoCloseable {
     }
 
     static DnsNamespace start() throws Exception {
-        String name = "ngtest-dns-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
+        return start("ngtest-dns-");
+    }
+
+    /** A fixture whose namespace is named {@code prefix} + PID + serial. */
+    static DnsNamespace start(String prefix) throws Exception {
+        String name = prefix + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
         boolean madeRoot = !Files.isDirectory(NetnsDirectory.ROOT);
         if (madeRoot) {
             Files.createDirectories(NetnsDirectory.ROOT);

@@ -109,7 +109,7 @@ class SelfInstallTest {
         assertEquals("0", fork.results().get("failed"), fork.toString());
         assertEquals("java.lang.IllegalStateException: netns-guard: unknown configuration key 'moed'"
                 + " (in system property netnsguard.moed); known keys: mode, report-file, log, expect-outside-scope, allow,"
-                + " recheck-every, self-test, propagate, submission-stacks, config-file", fork.results().get("container.failure"), fork.toString());
+                + " recheck-every, self-test, propagate, submission-stacks, dns-cache, config-file", fork.results().get("container.failure"), fork.toString());
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class GuardBridge {
     private static volatile boolean expectAny;
     private static volatile int recheckEvery;
     private static volatile Judge judge;
+    /**
+     * The judge that answers lookups outside the launch namespace ({@code dns-cache=per-namespace}), or
+     * null: kept apart from {@link #judge}, which the self-test stands in for while it runs.
+     */
+    private static volatile Judge answers;
     private static volatile RuntimeLink[] links = new RuntimeLink[0];
     /** The kernel's answer about a socket's own namespace; null until the agent's native part is loaded. */
     private static volatile SocketNamespace sockets;
@@ -66,6 +71,14 @@ public final class GuardBridge {
     /** The judge in place (the agent's, or the self-test's standing in for it). */
     public static Judge judge() {
         return judge;
+    }
+
+    /**
+     * Sets who answers name lookups on threads outside the launch namespace
+     * ({@link Judge#namespaceAnswer}); null leaves every lookup to the JDK.
+     */
+    public static void namespaceAnswers(Judge answering) {
+        answers = answering;
     }
 
     /** Switches the checks on or off (mode report or strict, or off). */
@@ -367,6 +380,40 @@ public final class GuardBridge {
         } catch (Throwable failure) {
             hookFailed("InetAddress lookup start", failure);
             return null;
+        }
+    }
+
+    /**
+     * {@code InetAddress.getAllByName0}, after {@link #dnsLookupStarts}: on a thread outside the launch
+     * namespace, the answer for that namespace ({@link #namespaceAnswers}), which the lookup
+     * returns or throws without touching the JVM-wide cache; null (the JDK's own path) in the launch
+     * namespace, when the judge has none, and when anything fails.
+     */
+    public static Object dnsAnswer(Object host, Object requested, boolean useCache) {
+        Judge j = answers;
+        if (j == null || !armed || !(host instanceof String)) {
+            return null;
+        }
+        boolean[] busy = BUSY.get();
+        if (busy[0]) {
+            return null;
+        }
+        busy[0] = true;
+        try {
+            long inode = actualOfThread();
+            if (inode == launchInode || inode == 0) {
+                return null;
+            }
+            Object answer = j.namespaceAnswer((String) host, requested, useCache, inode);
+            if (answer != null) {
+                RESOLVING.get()[0] = true; // not an answer of the JVM-wide cache: dnsLookupEnds leaves it alone
+            }
+            return answer;
+        } catch (Throwable failure) {
+            failed(j, "InetAddress per-namespace answer", failure);
+            return null;
+        } finally {
+            busy[0] = false;
         }
     }
 

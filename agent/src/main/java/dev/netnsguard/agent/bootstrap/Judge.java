@@ -38,6 +38,21 @@ public interface Judge {
     Error cacheAnswered(String host, long expected, Object scope);
 
     /**
+     * A name lookup ({@code InetAddress.getAllByName0}) on a thread in namespace {@code inode}, which is not
+     * the launch namespace: the answer to give instead of the JVM-wide cache's, or null to let the JDK
+     * look it up as it always does. Asked only of the judge given to {@code GuardBridge.namespaceAnswers}.
+     *
+     * @param host      the host name as the lookup got it
+     * @param requested the address to put first (JDK 17's {@code reqAddr}), or null
+     * @param useCache  false where the JDK would resolve afresh whatever its cache holds
+     * @return the addresses (an {@code InetAddress[]} the caller may keep), the {@code UnknownHostException}
+     *         to throw, or null
+     */
+    default Object namespaceAnswer(String host, Object requested, boolean useCache, long inode) {
+        return null;
+    }
+
+    /**
      * A hook failed inside the guard; the call it watched went on as if the guard were absent.
      *
      * @param hook which hook, such as {@code "ThreadPoolExecutor.execute"}

@@ -40,6 +40,16 @@ class DnsCacheIT {
     }
 
     @Test
+    void withTheCachePerNamespaceTheSameProgramIsSilentInStrictMode(@TempDir Path dir) throws Exception {
+        ForkedJvm.Result r = jvm("mode=strict,dns-cache=per-namespace", dir).runMain(DnsCacheScenario.class, "dns-cache").ok();
+        assertEquals("0", r.get("count.total"), r.toString());
+        for (String key : r.results().keySet()) {
+            assertTrue(!key.startsWith("failed."), r.toString());
+        }
+        assertEquals("", r.stderr(), r.stderr());
+    }
+
+    @Test
     void withoutTheCacheNothingIsReportedEvenInStrictMode(@TempDir Path dir) throws Exception {
         ForkedJvm.Result r = jvm("mode=strict", dir).runMain(DnsCacheScenario.class, "dns-uncached").ok();
         assertEquals("0", r.get("count.total"), r.toString());

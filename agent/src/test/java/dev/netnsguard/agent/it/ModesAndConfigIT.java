@@ -34,7 +34,7 @@ class ModesAndConfigIT {
                 .runMain(ModesAndConfigScenario.class, "config").ok();
         assertEquals("strict", r.get("mode"));
         assertEquals("mode=strict,report-file=" + fromProperty + ",log=none,expect-outside-scope=any,allow=,"
-                + "recheck-every=1000,self-test=on,propagate=all,submission-stacks=on,config-file=", r.get("config"));
+                + "recheck-every=1000,self-test=on,propagate=all,submission-stacks=on,dns-cache=jvm,config-file=", r.get("config"));
         assertEquals("null", r.get("violationErrorLoader"), "NetNSViolationError resolves to the bootstrap copy");
         assertEquals("passed", r.get("selfTest"), "with expect-outside-scope=any too");
         assertEquals("", r.stderr().strip());
@@ -44,7 +44,7 @@ class ModesAndConfigIT {
     void defaultsAreReportMode() throws Exception {
         ForkedJvm.Result r = ForkedJvm.withAgent(null).runMain(ModesAndConfigScenario.class, "config").ok();
         assertEquals("mode=report,report-file=,log=stderr,expect-outside-scope=launch,allow=,recheck-every=1000,"
-                + "self-test=on,propagate=all,submission-stacks=on,config-file=", r.get("config"));
+                + "self-test=on,propagate=all,submission-stacks=on,dns-cache=jvm,config-file=", r.get("config"));
         assertEquals("passed", r.get("selfTest"));
         assertEquals(String.valueOf(ForkedJvm.FEATURE >= 21), r.get("carrierLocal"),
                 "the per-thread cache is a CarrierThreadLocal where virtual threads exist");
