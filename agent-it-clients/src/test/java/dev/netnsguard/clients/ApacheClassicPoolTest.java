@@ -7,9 +7,8 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -28,30 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code SOCKET_IO}) shows it. A client per namespace, or one used only outside scopes, stays silent.
  */
 class ApacheClassicPoolTest {
-    private static TwinServers servers;
+    @RegisterExtension
+    static final TwinServersExtension twins = new TwinServersExtension("ngtest-lib-");
     private CloseableHttpClient client;
 
-    @BeforeAll
-    static void startServers() throws IOException {
-        servers = TwinServers.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.close();
-    }
-
     @AfterEach
-    void closeClientAndReset() throws IOException {
+    void closeClient() throws IOException {
         if (client != null) {
             client.close();
         }
-        NetnsGuard.install("mode=report,log=none");
-        NetnsGuard.resetCounters();
     }
 
     private static String get(CloseableHttpClient client) throws IOException {
-        return client.execute(new HttpGet(servers.url()), response -> EntityUtils.toString(response.getEntity()));
+        return client.execute(new HttpGet(twins.servers().url()), response -> EntityUtils.toString(response.getEntity()));
     }
 
     @Test
@@ -61,11 +49,11 @@ class ApacheClassicPoolTest {
         client = HttpClients.createDefault();
         assertEquals(TwinServers.LAUNCH, get(client));
 
-        String inside = servers.blue().call(host -> get(client));
+        String inside = twins.servers().blue().call(host -> get(client));
 
         assertEquals(TwinServers.LAUNCH, inside, "the misuse happened: the launch server answered a request made in blue");
         for (Violation v : assertOnly("SOCKET_IO")) {
-            assertEquals(servers.blue().inode(), v.expected(), v.toString());
+            assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
             assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
             assertTrue(v.stack().stream().anyMatch(frame -> frame.startsWith("org.apache.hc.")), v.toString());
         }
@@ -77,7 +65,7 @@ class ApacheClassicPoolTest {
         client = HttpClients.createDefault();
         assertEquals(TwinServers.LAUNCH, assertSilent(() -> get(client)));
 
-        NetNSViolationError error = assertThrows(NetNSViolationError.class, () -> servers.blue().call(host -> get(client)));
+        NetNSViolationError error = assertThrows(NetNSViolationError.class, () -> twins.servers().blue().call(host -> get(client)));
 
         assertEquals("SOCKET_IO", error.kind());
     }
@@ -87,7 +75,7 @@ class ApacheClassicPoolTest {
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
 
-        List<String> answers = assertSilent(() -> servers.blue().call(host -> {
+        List<String> answers = assertSilent(() -> twins.servers().blue().call(host -> {
             client = HttpClients.createDefault();
             return List.of(get(client), get(client)); // the second over the pooled connection
         }));

@@ -5,13 +5,11 @@ import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
 import dev.netnsguard.netty.NetNSChannelFactory;
 import io.netty.channel.EventLoopGroup;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,30 +36,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scope first, so where it was born plays no part here (that trap is {@link NettyStrayEventLoopTest}'s).
  */
 class NettyEventLoopTest {
-    private static TwinServers servers;
+    @RegisterExtension
+    static final TwinServersExtension twins = new TwinServersExtension("ngtest-nt-");
     private EventLoopGroup group;
     private NettyHttp client;
 
-    @BeforeAll
-    static void startServers() throws IOException {
-        servers = TwinServers.start("ngtest-nt-");
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.close();
-    }
-
     @AfterEach
-    void closeClientAndReset() {
+    void closeClient() {
         if (client != null) {
             client.close();
         }
         if (group != null) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-        NetnsGuard.install("mode=report,log=none");
-        NetnsGuard.resetCounters();
         assertEquals(Map.of(), NetnsGuard.hookFailures(), "no hook failed inside Netty's own work");
     }
 
@@ -71,10 +58,10 @@ class NettyEventLoopTest {
         group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, transport.channels(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), twins.servers().port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
-        String inside = servers.blue().call(host -> client.get());
+        String inside = twins.servers().blue().call(host -> client.get());
 
         assertEquals(TwinServers.LAUNCH, inside, "the misuse happened: the launch server answered a request made in blue");
         assertOnlySocketIoOnTheEventLoop();
@@ -86,11 +73,11 @@ class NettyEventLoopTest {
         group = transport.startedGroup();
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, transport.channels(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), twins.servers().port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
         CompletableFuture<NettyHttp.Sent> sent = new CompletableFuture<>();
-        servers.blue().run(host -> client.channel().eventLoop().schedule(() -> sent.complete(client.send()),
+        twins.servers().blue().run(host -> client.channel().eventLoop().schedule(() -> sent.complete(client.send()),
                 1, TimeUnit.MILLISECONDS));
         String answer = NettyHttp.answer(sent.get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS));
 
@@ -106,12 +93,12 @@ class NettyEventLoopTest {
         NetnsGuard.resetCounters();
         client = NettyHttp.registered(group, transport.channels());
 
-        servers.blue().call(host -> client.connect(servers.port())).awaitConnected();
+        twins.servers().blue().call(host -> client.connect(twins.servers().port())).awaitConnected();
 
         assertEquals(TwinServers.LAUNCH, client.get(), "the misuse happened: the channel made outside connected there");
         assertEquals(Set.of("SOCKET_CONNECT"), reportedKinds(), NetnsGuard.recentViolations().toString());
         Violation v = NetnsGuard.recentViolations().get(0);
-        assertEquals(servers.blue().inode(), v.expected(), v.toString());
+        assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
         assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
         assertNotNull(v.submittedFrom(), v.toString());
     }
@@ -126,15 +113,15 @@ class NettyEventLoopTest {
             NetnsGuard.install("mode=report,log=none");
             NetnsGuard.resetCounters();
 
-            client = servers.blue().call(host -> maker.submit(() -> NettyHttp.begin(group, transport.channels(),
-                    servers.port())).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS)).awaitConnected();
+            client = twins.servers().blue().call(host -> maker.submit(() -> NettyHttp.begin(group, transport.channels(),
+                    twins.servers().port())).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS)).awaitConnected();
 
             assertEquals(TwinServers.LAUNCH, client.get(), "the misuse happened: the socket was born in the launch namespace");
             // io_uring connects through its ring, out of the guard's sight: its socket's birth is what is seen
             Set<String> kinds = transport == Transport.IO_URING ? Set.of("SOCKET_OPEN") : Set.of("SOCKET_OPEN", "SOCKET_CONNECT");
             assertEquals(kinds, reportedKinds(), NetnsGuard.recentViolations().toString());
             for (Violation v : NetnsGuard.recentViolations()) {
-                assertEquals(servers.blue().inode(), v.expected(), v.toString());
+                assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
                 assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
             }
         } finally {
@@ -148,10 +135,10 @@ class NettyEventLoopTest {
         group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, transport.channels(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), twins.servers().port());
         assertEquals(TwinServers.LAUNCH, client.get());
 
-        NettyHttp.Sent sent = servers.blue().call(host -> client.send());
+        NettyHttp.Sent sent = twins.servers().blue().call(host -> client.send());
 
         assertTrue(sent.written().await(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS), "the write completed");
         // Netty shuts the connection's output down on a failed write and names the guard's error as the cause
@@ -168,8 +155,8 @@ class NettyEventLoopTest {
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
 
-        List<String> answers = assertSilent(() -> servers.blue().call(host -> {
-            client = NettyHttp.connect(group, transport.channels(), servers.port());
+        List<String> answers = assertSilent(() -> twins.servers().blue().call(host -> {
+            client = NettyHttp.connect(group, transport.channels(), twins.servers().port());
             return List.of(client.get(), client.get());
         }));
 
@@ -182,7 +169,7 @@ class NettyEventLoopTest {
         group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, transport.channels(), servers.port());
+        client = NettyHttp.connect(group, transport.channels(), twins.servers().port());
 
         List<String> answers = assertSilent(() -> List.of(client.get(), client.get()));
 
@@ -195,9 +182,9 @@ class NettyEventLoopTest {
         group = transport.startedGroup();
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        client = NettyHttp.connect(group, new NetNSChannelFactory<>(servers.blue(), transport.channelClass()), servers.port());
+        client = NettyHttp.connect(group, new NetNSChannelFactory<>(twins.servers().blue(), transport.channelClass()), twins.servers().port());
 
-        List<String> answers = assertSilent(() -> List.of(client.get(), servers.blue().call(host -> client.get())));
+        List<String> answers = assertSilent(() -> List.of(client.get(), twins.servers().blue().call(host -> client.get())));
 
         assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), answers);
     }
@@ -213,7 +200,7 @@ class NettyEventLoopTest {
         List<Violation> io = NetnsGuard.recentViolations().stream().filter(v -> v.kind().equals("SOCKET_IO")).toList();
         assertTrue(!io.isEmpty(), "the write was reported");
         for (Violation v : io) {
-            assertEquals(servers.blue().inode(), v.expected(), v.toString());
+            assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
             assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
             assertTrue(v.stack().stream().anyMatch(frame -> frame.startsWith("io.netty.")), v.toString());
             assertNotNull(v.submittedFrom(), "the report says where the work was handed over: " + v);

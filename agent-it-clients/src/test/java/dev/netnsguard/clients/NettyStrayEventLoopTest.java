@@ -3,13 +3,11 @@ package dev.netnsguard.clients;
 import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
 import io.netty.channel.EventLoopGroup;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,30 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inside a scope on a group whose thread that connect started.
  */
 class NettyStrayEventLoopTest {
-    private static TwinServers servers;
+    @RegisterExtension
+    static final TwinServersExtension twins = new TwinServersExtension("ngtest-nt-");
     private EventLoopGroup group;
     private NettyHttp client;
 
-    @BeforeAll
-    static void startServers() throws IOException {
-        servers = TwinServers.start("ngtest-nt-");
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.close();
-    }
-
     @AfterEach
-    void closeAndReset() {
+    void close() {
         if (client != null) {
             client.close();
         }
         if (group != null) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-        NetnsGuard.install("mode=report,log=none");
-        NetnsGuard.resetCounters();
         assertEquals(Map.of(), NetnsGuard.hookFailures(), "no hook failed inside Netty's own work");
     }
 
@@ -59,10 +46,10 @@ class NettyStrayEventLoopTest {
         NetnsGuard.install("mode=report,log=none");
         NetnsGuard.resetCounters();
         group = transport.lazyGroup();
-        servers.blue().call(host -> group.submit(() -> { }).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        twins.servers().blue().call(host -> group.submit(() -> { }).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS));
         assertEquals(0, NetnsGuard.violations(), "starting the loop is no misuse by itself: " + NetnsGuard.recentViolations());
 
-        client = group.submit(() -> NettyHttp.begin(group, transport.channels(), servers.port()))
+        client = group.submit(() -> NettyHttp.begin(group, transport.channels(), twins.servers().port()))
                 .get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS).awaitConnected();
 
         assertEquals(TwinServers.BLUE, client.get(), "the misuse happened: a channel made by the loop for the launch"
@@ -71,9 +58,9 @@ class NettyStrayEventLoopTest {
         assertEquals(Map.of("STRAY_THREAD", 1L), nonZero(NetnsGuard.counts()), stray.toString());
         Violation v = stray.get(0);
         assertEquals(NetnsGuard.launchInode(), v.expected(), v.toString());
-        assertEquals(servers.blue().inode(), v.actual(), v.toString());
+        assertEquals(twins.servers().blue().inode(), v.actual(), v.toString());
         assertTrue(v.detail().startsWith("SOCKET_OPEN on pool thread"), v.detail());
-        assertTrue(v.detail().contains("born in net:[" + servers.blue().inode() + "] inside a scope"), v.detail());
+        assertTrue(v.detail().contains("born in net:[" + twins.servers().blue().inode() + "] inside a scope"), v.detail());
     }
 
     @ParameterizedTest
@@ -81,14 +68,14 @@ class NettyStrayEventLoopTest {
     void aLoopOnTheNamespacesThreadFactoryIsSilent(Transport transport) throws Exception {
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
-        group = transport.groupOn(servers.blue().threadFactory());
+        group = transport.groupOn(twins.servers().blue().threadFactory());
         // started from inside a scope: its thread inherits that scope, then enters blue itself and keeps that
-        servers.blue().call(host -> group.submit(() -> { }).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        twins.servers().blue().call(host -> group.submit(() -> { }).get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS));
 
-        client = group.submit(() -> NettyHttp.begin(group, transport.channels(), servers.port()))
+        client = group.submit(() -> NettyHttp.begin(group, transport.channels(), twins.servers().port()))
                 .get(NettyHttp.TIMEOUT_SECONDS, TimeUnit.SECONDS).awaitConnected();
 
-        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), List.of(client.get(), servers.blue().call(host -> client.get())));
+        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), List.of(client.get(), twins.servers().blue().call(host -> client.get())));
         assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
     }
 
@@ -99,9 +86,9 @@ class NettyStrayEventLoopTest {
         NetnsGuard.resetCounters();
         group = transport.lazyGroup();
 
-        client = servers.blue().call(host -> NettyHttp.connect(group, transport.channels(), servers.port()));
+        client = twins.servers().blue().call(host -> NettyHttp.connect(group, transport.channels(), twins.servers().port()));
 
-        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), List.of(servers.blue().call(host -> client.get()), client.get()),
+        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE), List.of(twins.servers().blue().call(host -> client.get()), client.get()),
                 "the socket was born in blue, used inside blue's scope and outside any");
         assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
     }

@@ -6,9 +6,8 @@ import dev.netnsguard.agent.Violation;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -32,27 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connect threads, whose namespace depends on where they were started, play no part.
  */
 class OkHttpKeepAliveTest {
-    private static TwinServers servers;
+    @RegisterExtension
+    static final TwinServersExtension twins = new TwinServersExtension("ngtest-lib-");
     private OkHttpClient client;
 
-    @BeforeAll
-    static void startServers() throws IOException {
-        servers = TwinServers.start();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        servers.close();
-    }
-
     @AfterEach
-    void closeClientAndReset() {
+    void closeClient() {
         if (client != null) {
             client.connectionPool().evictAll();
             client.dispatcher().executorService().shutdown();
         }
-        NetnsGuard.install("mode=report,log=none");
-        NetnsGuard.resetCounters();
     }
 
     @Test
@@ -62,11 +50,11 @@ class OkHttpKeepAliveTest {
         client = newClient();
         assertEquals(TwinServers.LAUNCH, get(client));
 
-        String inside = servers.blue().call(host -> get(client));
+        String inside = twins.servers().blue().call(host -> get(client));
 
         assertEquals(TwinServers.LAUNCH, inside, "the misuse happened: the launch server answered a request made in blue");
-        String fresh = servers.blue().call(host -> {
-            OkHttpClient own = newClientOf(servers.blue());
+        String fresh = twins.servers().blue().call(host -> {
+            OkHttpClient own = newClientOf(twins.servers().blue());
             try {
                 return get(own);
             } finally {
@@ -76,7 +64,7 @@ class OkHttpKeepAliveTest {
         });
         assertEquals(TwinServers.BLUE, fresh, "a client of its own in blue reaches blue's server");
         for (Violation v : assertOnly("SOCKET_IO")) {
-            assertEquals(servers.blue().inode(), v.expected(), v.toString());
+            assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
             assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
             assertTrue(v.stack().stream().anyMatch(frame -> frame.startsWith("okhttp3.")), v.toString());
         }
@@ -88,7 +76,7 @@ class OkHttpKeepAliveTest {
         client = newClient();
         assertEquals(TwinServers.LAUNCH, assertSilent(() -> get(client)));
 
-        NetNSViolationError error = assertThrows(NetNSViolationError.class, () -> servers.blue().call(host -> get(client)));
+        NetNSViolationError error = assertThrows(NetNSViolationError.class, () -> twins.servers().blue().call(host -> get(client)));
 
         assertEquals("SOCKET_IO", error.kind());
         assertTrue(error.getMessage().contains("socket read or written"), error.getMessage());
@@ -101,7 +89,7 @@ class OkHttpKeepAliveTest {
         client = newClient();
         assertEquals(TwinServers.LAUNCH, get(client));
 
-        assertEquals(TwinServers.LAUNCH, servers.blue().call(host -> get(client)), "the reuse happened");
+        assertEquals(TwinServers.LAUNCH, twins.servers().blue().call(host -> get(client)), "the reuse happened");
 
         assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
     }
@@ -111,8 +99,8 @@ class OkHttpKeepAliveTest {
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
 
-        List<String> answers = assertSilent(() -> servers.blue().call(host -> {
-            client = newClientOf(servers.blue());
+        List<String> answers = assertSilent(() -> twins.servers().blue().call(host -> {
+            client = newClientOf(twins.servers().blue());
             return List.of(get(client), get(client)); // the second over the pooled connection
         }));
 
@@ -125,7 +113,7 @@ class OkHttpKeepAliveTest {
         NetnsGuard.install("mode=strict,log=none");
         NetnsGuard.resetCounters();
 
-        List<String> answers = assertSilent(() -> servers.blue().call(host -> {
+        List<String> answers = assertSilent(() -> twins.servers().blue().call(host -> {
             client = newClient();
             return List.of(get(client), get(client)); // the second over the pooled connection
         }));
@@ -156,7 +144,7 @@ class OkHttpKeepAliveTest {
     }
 
     private static String get(OkHttpClient client) throws IOException {
-        try (Response response = client.newCall(new Request.Builder().url(servers.url()).build()).execute()) {
+        try (Response response = client.newCall(new Request.Builder().url(twins.servers().url()).build()).execute()) {
             return response.body().string();
         }
     }
