@@ -24,30 +24,17 @@ class ApacheHttpClientTest {
     @RegisterExtension
     final GuardReport guard = new GuardReport();
 
-    private TestNamespace namespace;
-    private TwinHttpServers servers;
-    private NameServerInside names;
+    private TwinHttpNamespace http;
 
     @BeforeEach
     void start() throws Exception {
-        namespace = new TestNamespace();
-        servers = new TwinHttpServers(namespace.ns);
-        names = new NameServerInside(namespace.ns);
+        http = new TwinHttpNamespace();
     }
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            if (names != null) {
-                names.close();
-            }
-            if (servers != null) {
-                servers.close();
-            }
-        } finally {
-            if (namespace != null) {
-                namespace.close();
-            }
+        if (http != null) {
+            http.close();
         }
     }
 
@@ -70,39 +57,39 @@ class ApacheHttpClientTest {
     @Test
     void aDefaultClassicClientReachesTheLaunchNamespace() throws IOException {
         try (CloseableHttpClient client = HttpClients.createDefault()) {
-            assertEquals(TwinHttpServers.OUTSIDE, get(client, servers.url("/")));
+            assertEquals(TwinHttpServers.OUTSIDE, get(client, http.servers.url("/")));
         }
     }
 
     @Test
     void classicRequestsReachTheServerInsideThroughOnePooledConnection() throws IOException {
-        try (CloseableHttpClient client = ApacheHttpClientInNamespace.classicClientIn(namespace.ns)) {
+        try (CloseableHttpClient client = ApacheHttpClientInNamespace.classicClientIn(http.namespace.ns)) {
             for (int i = 0; i < 5; i++) {
-                assertEquals(TwinHttpServers.INSIDE, get(client, servers.url("/" + i)));
+                assertEquals(TwinHttpServers.INSIDE, get(client, http.servers.url("/" + i)));
             }
-            assertEquals("inside", get(client, servers.url(NameServerInside.newName(), "/by-name")));
+            assertEquals("inside", get(client, http.servers.url(NameServerInside.newName(), "/by-name")));
         }
-        List<Integer> ports = servers.insideClientPorts();
+        List<Integer> ports = http.servers.insideClientPorts();
         assertEquals(6, ports.size());
         assertEquals(2, ports.stream().distinct().count(),
                 "one pooled connection for 127.0.0.1 and one for the name (another route): " + ports);
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(0, http.servers.outsideRequests());
     }
 
     @Test
     void asyncRequestsReachTheServerInsideThroughOnePooledConnection() throws Exception {
-        PoolingAsyncClientConnectionManager pool = ApacheHttpClientInNamespace.asyncPoolIn(namespace.ns);
-        try (CloseableHttpAsyncClient client = ApacheHttpClientInNamespace.asyncClientIn(namespace.ns, pool)) {
+        PoolingAsyncClientConnectionManager pool = ApacheHttpClientInNamespace.asyncPoolIn(http.namespace.ns);
+        try (CloseableHttpAsyncClient client = ApacheHttpClientInNamespace.asyncClientIn(http.namespace.ns, pool)) {
             client.start();
             for (int i = 0; i < 5; i++) {
-                assertEquals(TwinHttpServers.INSIDE, get(client, pool, servers.url("/" + i)));
+                assertEquals(TwinHttpServers.INSIDE, get(client, pool, http.servers.url("/" + i)));
             }
-            assertEquals(TwinHttpServers.INSIDE, get(client, pool, servers.url(NameServerInside.newName(), "/by-name")));
+            assertEquals(TwinHttpServers.INSIDE, get(client, pool, http.servers.url(NameServerInside.newName(), "/by-name")));
             assertEquals(2, pool.getTotalStats().getAvailable(), "both connections are pooled: " + pool.getTotalStats());
         }
-        List<Integer> ports = servers.insideClientPorts();
+        List<Integer> ports = http.servers.insideClientPorts();
         assertEquals(6, ports.size());
         assertEquals(2, ports.stream().distinct().count(), "one pooled connection per route: " + ports);
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(0, http.servers.outsideRequests());
     }
 }

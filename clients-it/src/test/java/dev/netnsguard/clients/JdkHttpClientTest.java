@@ -28,17 +28,13 @@ class JdkHttpClientTest {
     @RegisterExtension
     final GuardReport guard = new GuardReport();
 
-    private TestNamespace namespace;
-    private TwinHttpServers servers;
-    private NameServerInside names;
+    private TwinHttpNamespace http;
     private ExecutorService inside;
 
     @BeforeEach
     void start() throws Exception {
-        namespace = new TestNamespace();
-        servers = new TwinHttpServers(namespace.ns);
-        names = new NameServerInside(namespace.ns);
-        inside = namespace.ns.newExecutor(2);
+        http = new TwinHttpNamespace();
+        inside = http.namespace.ns.newExecutor(2);
     }
 
     @AfterEach
@@ -48,15 +44,9 @@ class JdkHttpClientTest {
                 inside.shutdownNow();
                 assertTrue(inside.awaitTermination(30, TimeUnit.SECONDS));
             }
-            if (names != null) {
-                names.close();
-            }
-            if (servers != null) {
-                servers.close();
-            }
         } finally {
-            if (namespace != null) {
-                namespace.close();
+            if (http != null) {
+                http.close();
             }
         }
     }
@@ -72,7 +62,7 @@ class JdkHttpClientTest {
     @Test
     void aDefaultClientReachesTheLaunchNamespace() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        assertEquals(TwinHttpServers.OUTSIDE, send(client, servers.url("/")));
+        assertEquals(TwinHttpServers.OUTSIDE, send(client, http.servers.url("/")));
     }
 
     @Test
@@ -81,38 +71,38 @@ class JdkHttpClientTest {
         HttpClient client = HttpClient.newBuilder().executor(inside).build();
         // send() opens its connection on the calling thread (the launch namespace), whatever the executor;
         // the request is then written by a thread of the executor, inside the namespace's scope.
-        IOException refused = assertThrows(IOException.class, () -> send(client, servers.url("/")));
+        IOException refused = assertThrows(IOException.class, () -> send(client, http.servers.url("/")));
         assertTrue(refused.getMessage().contains("netns-guard: SOCKET_IO"), refused.toString());
-        assertEquals(0, servers.insideClientPorts().size() + servers.outsideRequests(), "the write was refused before it left");
+        assertEquals(0, http.servers.insideClientPorts().size() + http.servers.outsideRequests(), "the write was refused before it left");
     }
 
     @Test
     void blockingSendsInsideACallReachTheServerInsideThroughOnePooledConnection() throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(inside).followRedirects(HttpClient.Redirect.NORMAL).build();
         for (int i = 0; i < 5; i++) {
-            String url = servers.url("/" + i);
-            assertEquals(TwinHttpServers.INSIDE, namespace.ns.call(host -> send(client, url)));
+            String url = http.servers.url("/" + i);
+            assertEquals(TwinHttpServers.INSIDE, http.namespace.ns.call(host -> send(client, url)));
         }
-        String byName = servers.url(NameServerInside.newName(), TwinHttpServers.REDIRECT);
-        assertEquals(TwinHttpServers.INSIDE, namespace.ns.call(host -> send(client, byName)));
-        List<Integer> ports = servers.insideClientPorts();
+        String byName = http.servers.url(NameServerInside.newName(), TwinHttpServers.REDIRECT);
+        assertEquals(TwinHttpServers.INSIDE, http.namespace.ns.call(host -> send(client, byName)));
+        List<Integer> ports = http.servers.insideClientPorts();
         assertEquals(7, ports.size(), "five requests, a redirect and the request it led to");
         assertEquals(1, ports.stream().distinct().count(), "the JDK pools by resolved address: one connection " + ports);
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(0, http.servers.outsideRequests());
     }
 
     @Test
     void awaitedAsyncSendsReachTheServerInsideThroughOnePooledConnection() throws Exception {
         HttpClient client = HttpClient.newBuilder().executor(inside).build();
         for (int i = 0; i < 5; i++) {
-            HttpResponse<String> response = client.sendAsync(get(servers.url("/" + i)), HttpResponse.BodyHandlers.ofString())
+            HttpResponse<String> response = client.sendAsync(get(http.servers.url("/" + i)), HttpResponse.BodyHandlers.ofString())
                     .get(30, TimeUnit.SECONDS);
             assertEquals(TwinHttpServers.INSIDE, response.body());
         }
-        List<Integer> ports = servers.insideClientPorts();
+        List<Integer> ports = http.servers.insideClientPorts();
         assertEquals(5, ports.size());
         assertEquals(1, ports.stream().distinct().count(), "one pooled connection: " + ports);
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(0, http.servers.outsideRequests());
     }
 
     @Test
@@ -120,13 +110,13 @@ class JdkHttpClientTest {
         HttpClient client = HttpClient.newBuilder().executor(inside).followRedirects(HttpClient.Redirect.NORMAL).build();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            responses.add(client.sendAsync(get(servers.url("/async/" + i)), HttpResponse.BodyHandlers.ofString()));
+            responses.add(client.sendAsync(get(http.servers.url("/async/" + i)), HttpResponse.BodyHandlers.ofString()));
         }
-        responses.add(client.sendAsync(get(servers.url(TwinHttpServers.REDIRECT)), HttpResponse.BodyHandlers.ofString()));
+        responses.add(client.sendAsync(get(http.servers.url(TwinHttpServers.REDIRECT)), HttpResponse.BodyHandlers.ofString()));
         for (CompletableFuture<HttpResponse<String>> response : responses) {
             assertEquals(TwinHttpServers.INSIDE, response.get(30, TimeUnit.SECONDS).body());
         }
-        assertEquals(8, servers.insideClientPorts().size(), "six requests, a redirect and the request it led to");
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(8, http.servers.insideClientPorts().size(), "six requests, a redirect and the request it led to");
+        assertEquals(0, http.servers.outsideRequests());
     }
 }

@@ -75,16 +75,12 @@ class NettyTest {
         }
     }
 
-    private TestNamespace namespace;
-    private TwinHttpServers servers;
-    private NameServerInside names;
+    private TwinHttpNamespace http;
     private EventLoopGroup group;
 
     @BeforeEach
     void start() throws Exception {
-        namespace = new TestNamespace();
-        servers = new TwinHttpServers(namespace.ns);
-        names = new NameServerInside(namespace.ns);
+        http = new TwinHttpNamespace();
     }
 
     @AfterEach
@@ -93,15 +89,9 @@ class NettyTest {
             if (group != null) {
                 assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
             }
-            if (names != null) {
-                names.close();
-            }
-            if (servers != null) {
-                servers.close();
-            }
         } finally {
-            if (namespace != null) {
-                namespace.close();
+            if (http != null) {
+                http.close();
             }
         }
     }
@@ -158,24 +148,24 @@ class NettyTest {
     void aDefaultBootstrapReachesTheLaunchNamespace(Transport transport) throws Exception {
         group = transport.newGroup();
         Bootstrap client = new Bootstrap().group(group).channel(transport.client);
-        assertTrue(get(client, "127.0.0.1", servers.port()).endsWith(TwinHttpServers.OUTSIDE));
+        assertTrue(get(client, "127.0.0.1", http.servers.port()).endsWith(TwinHttpServers.OUTSIDE));
     }
 
     @ParameterizedTest
     @EnumSource(Transport.class)
     void everyConnectionOfTheBootstrapReachesTheServerInside(Transport transport) throws Exception {
         group = transport.newGroup();
-        Bootstrap client = NettyInNamespace.clientIn(namespace.ns, group, transport.client);
+        Bootstrap client = NettyInNamespace.clientIn(http.namespace.ns, group, transport.client);
         for (int i = 0; i < 3; i++) {
-            String response = get(client, "127.0.0.1", servers.port());
+            String response = get(client, "127.0.0.1", http.servers.port());
             assertTrue(response.endsWith(TwinHttpServers.INSIDE), response);
         }
-        String byName = get(client, NameServerInside.newName(), servers.port());
+        String byName = get(client, NameServerInside.newName(), http.servers.port());
         assertTrue(byName.endsWith(TwinHttpServers.INSIDE), byName);
-        List<Integer> ports = servers.insideClientPorts();
+        List<Integer> ports = http.servers.insideClientPorts();
         assertEquals(4, ports.size());
         assertEquals(4, ports.stream().distinct().count(), "each connect is a new connection, all inside: " + ports);
-        assertEquals(0, servers.outsideRequests());
+        assertEquals(0, http.servers.outsideRequests());
     }
 
     @ParameterizedTest
@@ -184,7 +174,7 @@ class NettyTest {
         group = transport.newGroup();
         try (ServerSocketChannel decoy = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             int port = ((InetSocketAddress) decoy.getLocalAddress()).getPort();
-            Channel server = NettyInNamespace.serverIn(namespace.ns, group, transport.server)
+            Channel server = NettyInNamespace.serverIn(http.namespace.ns, group, transport.server)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel accepted) {
@@ -200,7 +190,7 @@ class NettyTest {
                     .bind("127.0.0.1", port).sync().channel();
             try {
                 for (int i = 0; i < 2; i++) {
-                    try (SocketChannel inside = namespace.ns.openSocketChannel()) {
+                    try (SocketChannel inside = http.namespace.ns.openSocketChannel()) {
                         inside.connect(new InetSocketAddress("127.0.0.1", port));
                         assertEquals("netty inside", readToEnd(inside));
                     }

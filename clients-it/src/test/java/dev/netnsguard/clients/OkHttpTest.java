@@ -21,30 +21,17 @@ class OkHttpTest {
     @RegisterExtension
     final GuardReport guard = new GuardReport();
 
-    private TestNamespace namespace;
-    private TwinHttpServers servers;
-    private NameServerInside names;
+    private TwinHttpNamespace http;
 
     @BeforeEach
     void start() throws Exception {
-        namespace = new TestNamespace();
-        servers = new TwinHttpServers(namespace.ns);
-        names = new NameServerInside(namespace.ns);
+        http = new TwinHttpNamespace();
     }
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            if (names != null) {
-                names.close();
-            }
-            if (servers != null) {
-                servers.close();
-            }
-        } finally {
-            if (namespace != null) {
-                namespace.close();
-            }
+        if (http != null) {
+            http.close();
         }
     }
 
@@ -63,7 +50,7 @@ class OkHttpTest {
     void aDefaultClientReachesTheLaunchNamespace() throws IOException {
         OkHttpClient client = new OkHttpClient();
         try {
-            assertEquals(TwinHttpServers.OUTSIDE, get(client, servers.url("/")));
+            assertEquals(TwinHttpServers.OUTSIDE, get(client, http.servers.url("/")));
         } finally {
             shutDown(client);
         }
@@ -71,16 +58,16 @@ class OkHttpTest {
 
     @Test
     void requestsReachTheServerInsideThroughOnePooledConnection() throws IOException {
-        OkHttpClient client = OkHttpInNamespace.clientIn(namespace.ns);
+        OkHttpClient client = OkHttpInNamespace.clientIn(http.namespace.ns);
         try {
             for (int i = 0; i < 5; i++) {
-                assertEquals(TwinHttpServers.INSIDE, get(client, servers.url("/" + i)));
+                assertEquals(TwinHttpServers.INSIDE, get(client, http.servers.url("/" + i)));
             }
-            List<Integer> ports = servers.insideClientPorts();
+            List<Integer> ports = http.servers.insideClientPorts();
             assertEquals(5, ports.size());
             assertEquals(1, ports.stream().distinct().count(), "one pooled connection served every request: " + ports);
             assertEquals(1, client.connectionPool().connectionCount());
-            assertEquals(0, servers.outsideRequests());
+            assertEquals(0, http.servers.outsideRequests());
         } finally {
             shutDown(client);
         }
@@ -88,12 +75,12 @@ class OkHttpTest {
 
     @Test
     void aHostNameIsResolvedByTheDnsInside() throws IOException {
-        OkHttpClient client = OkHttpInNamespace.clientIn(namespace.ns);
+        OkHttpClient client = OkHttpInNamespace.clientIn(http.namespace.ns);
         try {
-            String url = servers.url(NameServerInside.newName(), "/");
+            String url = http.servers.url(NameServerInside.newName(), "/");
             assertEquals(TwinHttpServers.INSIDE, get(client, url));
             assertEquals(TwinHttpServers.INSIDE, get(client, url));
-            assertEquals(0, servers.outsideRequests());
+            assertEquals(0, http.servers.outsideRequests());
         } finally {
             shutDown(client);
         }
@@ -101,11 +88,11 @@ class OkHttpTest {
 
     @Test
     void asynchronousCallsOnTheDispatcherThreadsReachTheServerInside() throws Exception {
-        OkHttpClient client = OkHttpInNamespace.clientIn(namespace.ns);
+        OkHttpClient client = OkHttpInNamespace.clientIn(http.namespace.ns);
         try {
             for (int i = 0; i < 3; i++) {
                 CompletableFuture<String> body = new CompletableFuture<>();
-                client.newCall(new Request.Builder().url(servers.url("/async")).build()).enqueue(new Callback() {
+                client.newCall(new Request.Builder().url(http.servers.url("/async")).build()).enqueue(new Callback() {
                     @Override
                     public void onResponse(Call call, Response response) throws IOException {
                         try (response) {
@@ -120,8 +107,8 @@ class OkHttpTest {
                 });
                 assertEquals(TwinHttpServers.INSIDE, body.get(30, TimeUnit.SECONDS));
             }
-            assertEquals(1, servers.insideClientPorts().stream().distinct().count());
-            assertEquals(0, servers.outsideRequests());
+            assertEquals(1, http.servers.insideClientPorts().stream().distinct().count());
+            assertEquals(0, http.servers.outsideRequests());
         } finally {
             shutDown(client);
         }
