@@ -143,8 +143,12 @@ public class GuardBench {
      */
     @State(Scope.Benchmark)
     public static class HttpServerState {
+        static final String CLOSE_PATH = "/close";
         HttpServer server;
+        /** Answered with {@code Connection: close}. */
         URL url;
+        /** Answered with the connection kept open for the client's pool. */
+        URL keepAliveUrl;
 
         @Setup(Level.Trial)
         public void setUp() throws IOException {
@@ -153,14 +157,18 @@ public class GuardBench {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
             server.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
-                exchange.getResponseHeaders().set("Connection", "close");
+                if (exchange.getRequestURI().getPath().equals(CLOSE_PATH)) {
+                    exchange.getResponseHeaders().set("Connection", "close");
+                }
                 exchange.sendResponseHeaders(200, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }
             });
             server.start();
-            url = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/").toURL();
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            url = java.net.URI.create(base + CLOSE_PATH).toURL();
+            keepAliveUrl = java.net.URI.create(base + "/keep").toURL();
         }
 
         @TearDown(Level.Trial)
@@ -185,6 +193,23 @@ public class GuardBench {
             return code;
         } finally {
             connection.disconnect();
+        }
+    }
+
+    /**
+     * One HTTP GET on a kept-alive connection ({@code HttpURLConnection} and its JVM-wide keep-alive
+     * cache, as most applications' plain HTTP calls are): after the first request no socket is opened,
+     * each request is a write and reads on a pooled socket, the path the {@code SOCKET_IO} check is on.
+     */
+    @Benchmark
+    public int httpKeepAlive(HttpServerState http) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) http.keepAliveUrl.openConnection();
+        try (InputStream in = connection.getInputStream()) {
+            int code = connection.getResponseCode();
+            if (code != 200 || in.readAllBytes().length != 2) {
+                throw new IllegalStateException("unexpected HTTP answer " + code);
+            }
+            return code;
         }
     }
 

@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Without it only the no-agent forks run.
  */
 public final class GuardMain {
-    static final List<String> BENCHMARKS = List.of("socketOpenClose", "tcpConnectAcceptClose", "tcpConnectRst", "httpNewConnection", "dnsLookupHosts",
+    static final List<String> BENCHMARKS = List.of("socketOpenClose", "tcpConnectAcceptClose", "tcpConnectRst", "httpNewConnection", "httpKeepAlive", "dnsLookupHosts",
             "processStartTrue", "executorLoop", "executorLoopInScope", "tcpWriteRead", "tcpWriteReadInScope");
     static final List<String> MODES = List.of("none", "off", "report", "strict");
     static final String[] BASE_JVM_ARGS = {"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"};
