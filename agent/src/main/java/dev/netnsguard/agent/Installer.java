@@ -94,23 +94,54 @@ final class Installer {
         GuardTransformer t = new GuardTransformer();
         for (TypeInstrumentation unit : Instrumentations.ALL) {
             if (!unit.propagation() || !config.propagation().none()) {
-                unit.apply(t);
+                t.register(unit);
             }
         }
         transformer = t;
         inst.addTransformer(t, true);
         retransform(inst, t.targets());
         connectRuntimes(inst);
-        try {
-            GuardBridge.socketNamespaces(SocketNamespaceService.load(inst));
-            socketChecks = "kernel";
-        } catch (IllegalStateException unavailable) {
-            socketChecks = "proc: " + unavailable.getMessage();
-        }
+        socketChecks = "proc: the native part is loading";
+        Warmup.start(inst, t);
         GuardBridge.arm(true);
         Installer.config = config;
         if (config.selfTest()) {
             selfTest = SelfTest.start(t);
+        }
+    }
+
+    /**
+     * What install leaves to a thread of its own, off the application's way to {@code main}: loading the
+     * native part (the JNI library and the module layer it needs), then compiling the advice of the JDK's
+     * targets before the application first loads them. Until the native part is in place the bridge reads
+     * each new socket's namespace from /proc, which is exact too, and a target loaded before its advice is
+     * compiled compiles it then, as without this thread: nothing goes unjudged meanwhile. A class, not a
+     * lambda: premain spins none.
+     */
+    private static final class Warmup implements Runnable {
+        private final Instrumentation inst;
+        private final GuardTransformer transformer;
+
+        private Warmup(Instrumentation inst, GuardTransformer transformer) {
+            this.inst = inst;
+            this.transformer = transformer;
+        }
+
+        static void start(Instrumentation inst, GuardTransformer transformer) {
+            Thread thread = new Thread(new Warmup(inst, transformer), "netns-guard-warmup");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                GuardBridge.socketNamespaces(SocketNamespaceService.load(inst));
+                socketChecks = "kernel";
+            } catch (IllegalStateException unavailable) {
+                socketChecks = "proc: " + unavailable.getMessage();
+            }
+            transformer.prepareJdkTargets();
         }
     }
 

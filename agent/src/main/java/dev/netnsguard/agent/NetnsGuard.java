@@ -90,7 +90,8 @@ public final class NetnsGuard {
     /**
      * Where the guard learns which namespace a new socket lives in: {@code "kernel"} (the socket's own
      * namespace, from the agent's native part), {@code "proc: <why>"} (the creating thread's, read from
-     * /proc: exact too, slower; on a machine the agent has no native part for), or {@code "off"}.
+     * /proc: exact too, slower; on a machine the agent has no native part for, and for the few milliseconds
+     * after install while the native part loads in the background), or {@code "off"}.
      */
     public static String socketChecks() {
         return available() ? Installer.socketChecks() : "off";

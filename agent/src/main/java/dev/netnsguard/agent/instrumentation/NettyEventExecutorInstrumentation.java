@@ -26,15 +26,20 @@ final class NettyEventExecutorInstrumentation implements TypeInstrumentation {
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public boolean propagation() {
         return true;
     }
 
     @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Execute.class, named("execute").and(isPrivate()).and(takesArguments(2))
+        t.advise(type(), Execute.class, named("execute").and(isPrivate()).and(takesArguments(2))
                         .and(takesArgument(0, Runnable.class)).and(takesArgument(1, boolean.class)))
-                .adviseRelocatable(type(), LoopStart.class, named("updateLastExecutionTime").and(takesArguments(0)));
+                .advise(type(), LoopStart.class, named("updateLastExecutionTime").and(takesArguments(0)));
     }
 
     @Override

@@ -22,14 +22,19 @@ final class NettyFileDescriptorInstrumentation implements TypeInstrumentation {
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Io.class, named("write").and(takesArguments(3))
+        t.advise(type(), Io.class, named("write").and(takesArguments(3))
                         .or(named("writeAddress").and(takesArguments(3)))
                         .or(named("writev").and(takesArguments(4)))
                         .or(named("writevAddresses").and(takesArguments(2)))
                         .or(named("read").and(takesArguments(3)))
                         .or(named("readAddress").and(takesArguments(3))))
-                .adviseRelocatable(type(), Closing.class, named("markClosed").and(takesArguments(0)));
+                .advise(type(), Closing.class, named("markClosed").and(takesArguments(0)));
     }
 
     @Override

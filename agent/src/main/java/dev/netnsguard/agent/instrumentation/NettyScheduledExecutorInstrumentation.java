@@ -22,13 +22,18 @@ final class NettyScheduledExecutorInstrumentation implements TypeInstrumentation
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public boolean propagation() {
         return true;
     }
 
     @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Record.class, named("schedule").and(isPrivate()).and(takesArguments(1)));
+        t.advise(type(), Record.class, named("schedule").and(isPrivate()).and(takesArguments(1)));
     }
 
     @Override

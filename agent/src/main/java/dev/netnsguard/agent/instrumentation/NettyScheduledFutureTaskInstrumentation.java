@@ -13,13 +13,18 @@ final class NettyScheduledFutureTaskInstrumentation implements TypeInstrumentati
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public boolean propagation() {
         return true;
     }
 
     @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), RecordedTaskRun.class, named("run").and(takesArguments(0)));
+        t.advise(type(), RecordedTaskRun.class, named("run").and(takesArguments(0)));
     }
 
     @Override

@@ -29,16 +29,21 @@ final class NettySocketInstrumentation implements TypeInstrumentation {
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Open.class, isStatic().and(named("newSocketStream0").or(named("newSocketDgram0")))
+        t.advise(type(), Open.class, isStatic().and(named("newSocketStream0").or(named("newSocketDgram0")))
                         .and(takesArguments(1)).and(takesArgument(0, boolean.class)))
-                .adviseRelocatable(type(), Bind.class, named("bind").and(takesArguments(1))
+                .advise(type(), Bind.class, named("bind").and(takesArguments(1))
                         .and(takesArgument(0, SocketAddress.class)))
-                .adviseRelocatable(type(), Connect.class, named("connect").and(takesArguments(1))
+                .advise(type(), Connect.class, named("connect").and(takesArguments(1))
                         .and(takesArgument(0, SocketAddress.class)))
-                .adviseRelocatable(type(), Accept.class, named("accept").and(takesArguments(1))
+                .advise(type(), Accept.class, named("accept").and(takesArguments(1))
                         .and(takesArgument(0, byte[].class)))
-                .adviseRelocatable(type(), Io.class, named("send").or(named("sendAddress")).or(named("recv"))
+                .advise(type(), Io.class, named("send").or(named("sendAddress")).or(named("recv"))
                         .or(named("recvAddress")).and(takesArguments(3)));
     }
 

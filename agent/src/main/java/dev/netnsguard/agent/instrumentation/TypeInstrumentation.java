@@ -15,6 +15,14 @@ public interface TypeInstrumentation {
     /** The binary name of the instrumented type. */
     String type();
 
+    /**
+     * True for a library type that shading plugins copy under other package names (gRPC's
+     * {@code io.grpc.netty.shaded.io.netty...}): relocated copies are matched too, under any package prefix.
+     */
+    default boolean relocatable() {
+        return false;
+    }
+
     /** True for context propagation: installed only where the {@code propagate} option is not {@code none}. */
     default boolean propagation() {
         return false;
@@ -25,7 +33,10 @@ public interface TypeInstrumentation {
         return false;
     }
 
-    /** Adds this unit's advice to {@code transformer}. */
+    /**
+     * Adds this unit's advice to {@code transformer}, for its own type only. Called when the type is first
+     * transformed, not at install: matchers built here cost a JVM nothing until then.
+     */
     void apply(GuardTransformer transformer);
 
     /** What this unit covers: its rows of the coverage table. */
