@@ -232,6 +232,8 @@ def summarise_guard(guard):
 
 # ------------------------------------------------------------------ the table
 
+STARTUP_BUDGET_MS = 150  # performance issue #16: added to a hello-world JVM, report and strict
+
 GUARD_TARGETS = {  # speed relative to no agent (agent issue #3, guard issue #4, exact checks #13, libraries #12)
     "socketOpenClose": {"report": 0.95, "strict": 0.90},
     "tcpConnectRst": {"report": 0.98, "strict": 0.97},
@@ -405,13 +407,14 @@ def targets(rows, g, startup):
                 else f"missed by {pts:.0f} point{'s' if round(pts) != 1 else ''}")
     if startup and startup.get("results"):
         for r in startup["results"]:
-            if r["mode"] in ("report", "strict"):
-                ok = r["delta_ms"] <= 300
+            if r["mode"] in ("report", "strict") and r.get("program", "Hello") == "Hello":
+                ok = r["delta_ms"] <= STARTUP_BUDGET_MS
                 jdk = "JDK 25" if "25" in r["java"] else "JDK 17"
-                add(f"agent startup ({jdk}, {r['mode']}): ≤ 300 ms added to a hello-world JVM", "≤ 300 ms",
-                    f"+{r['delta_ms']:.0f} ms", ok,
-                    f"{300 - r['delta_ms']:.0f} ms under" if ok
-                    else f"missed by {r['delta_ms'] - 300:.0f} ms ({(r['delta_ms'] / 300 - 1) * 100:.0f} % over)")
+                add(f"agent startup ({jdk}, {r['mode']}): ≤ {STARTUP_BUDGET_MS} ms added to a hello-world JVM",
+                    f"≤ {STARTUP_BUDGET_MS} ms", f"+{r['delta_ms']:.0f} ms", ok,
+                    f"{STARTUP_BUDGET_MS - r['delta_ms']:.0f} ms under" if ok
+                    else f"missed by {r['delta_ms'] - STARTUP_BUDGET_MS:.0f} ms"
+                         f" ({(r['delta_ms'] / STARTUP_BUDGET_MS - 1) * 100:.0f} % over)")
     return out
 
 
@@ -512,15 +515,17 @@ def render(rows, g, startup, ref, jmh, meta, refenv):
     if startup and startup.get("results"):
         p("### Agent startup: hello-world JVM")
         p("")
-        p(f"{startup['runs']} runs of each variant, interleaved; wall time from process start to exit.")
+        p(f"{startup['runs']} runs of each variant, interleaved; wall time from process start to exit. `Hello` prints"
+          " a line; `HelloConnect` first makes one loopback TCP connection (the socket classes' instrumentation"
+          " lands there).")
         p("")
-        p("| java | mode | median | min – max | vs no agent |")
-        p("|---|---|---|---|---|")
+        p("| java | program | mode | median | min – max | vs no agent |")
+        p("|---|---|---|---|---|---|")
         for r in startup["results"]:
-            p(f"| `{r['java']}` | {r['mode']} | {r['median_ms']:.0f} ms | {r['min_ms']:.0f} – {r['max_ms']:.0f} ms | "
-              f"{r['delta_ms']:+.0f} ms |")
+            p(f"| `{r['java']}` | {r.get('program', 'Hello')} | {r['mode']} | {r['median_ms']:.0f} ms | "
+              f"{r['min_ms']:.0f} – {r['max_ms']:.0f} ms | {r['delta_ms']:+.0f} ms |")
         p("")
-        p("Target (agent issue): the agent adds at most 300 ms.")
+        p(f"Target (performance issue #16): the agent adds at most {STARTUP_BUDGET_MS} ms to `Hello`.")
         p("")
     return "\n".join(L)
 
