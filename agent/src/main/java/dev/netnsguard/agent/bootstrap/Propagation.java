@@ -45,6 +45,14 @@ public final class Propagation {
     /** The carried context of the task running on this thread, for reports. */
     private static final ThreadLocal<Carried> RUNNING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
+    /**
+     * The context a general executor's {@code execute} just wrapped a task with, while that call runs: the
+     * executor's own hand-overs inside it (to a pool it delegates to, a worker loop it starts) carry nothing
+     * more, the wrapper already does.
+     */
+    private static final ThreadLocal<Carried> HANDING = new ThreadLocal<>();
+    /** What {@link #handing} returns where no hand-over was under way before. */
+    private static final Object NO_HANDING = new Object();
     /** Threads started inside a scope, with the scopes they inherited, until their worker loop starts. */
     private static final java.util.Map<Thread, Inherited> INHERITED =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -95,9 +103,17 @@ public final class Propagation {
         @Override
         public void run() {
             Object token = enterSafely(carried, "ThreadPoolExecutor task");
+            // run inline by the executor that wrapped it (a direct executor): the task's own submissions are new
+            Carried handing = HANDING.get();
+            if (handing != null) {
+                HANDING.remove();
+            }
             try {
                 task.run();
             } finally {
+                if (handing != null) {
+                    HANDING.set(handing);
+                }
                 exit(token);
             }
         }
@@ -164,7 +180,7 @@ public final class Propagation {
                 scopes[i] = scope;
             }
         }
-        if (scopes == null || !GuardBridge.armed() || namespaceOwned.test(executor)
+        if (scopes == null || !GuardBridge.armed() || handedOverAlready(links, scopes) || namespaceOwned.test(executor)
                 || !propagates.test(executor == null ? java.util.concurrent.ForkJoinPool.class : executor.getClass())) {
             return null;
         }
@@ -188,6 +204,51 @@ public final class Propagation {
         } catch (Throwable failure) {
             GuardBridge.hookFailed("ThreadPoolExecutor.execute", failure);
             return task;
+        }
+    }
+
+    /** True inside a general executor's {@code execute} that wrapped its task with exactly these scopes. */
+    private static boolean handedOverAlready(RuntimeLink[] links, Object[] scopes) {
+        Carried handing = HANDING.get();
+        if (handing == null || handing.links != links) {
+            return false;
+        }
+        for (int i = 0; i < scopes.length; i++) {
+            if (handing.scopes[i] != scopes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Any executor's {@code execute(Runnable)} (matched by its hierarchy) returned {@code task} wrapped by
+     * {@link #wrap}: until the call ends ({@link #handedOver}), nested hand-overs of the same scopes on this
+     * thread are the executor's own and carry nothing. Returns what {@link #handedOver} restores.
+     */
+    public static Object handing(Runnable task) {
+        try {
+            if (!(task instanceof CarriedRunnable)) {
+                return null;
+            }
+            Carried previous = HANDING.get();
+            HANDING.set(((CarriedRunnable) task).carried);
+            return previous == null ? NO_HANDING : previous;
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("Executor.execute", failure);
+            return null;
+        }
+    }
+
+    /** The end of the {@code execute} call {@link #handing} was told about; {@code previous} may be null. */
+    public static void handedOver(Object previous) {
+        if (previous == null) {
+            return;
+        }
+        if (previous == NO_HANDING) {
+            HANDING.remove();
+        } else {
+            HANDING.set((Carried) previous);
         }
     }
 

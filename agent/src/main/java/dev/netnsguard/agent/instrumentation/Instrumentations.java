@@ -25,6 +25,7 @@ public final class Instrumentations {
             new ForkJoinPoolInstrumentation(),
             new ForkJoinTaskInstrumentation(),
             new ForkJoinWorkerThreadInstrumentation(),
+            new ExecutorInstrumentation(),
             new NettyEventExecutorInstrumentation(),
             new NettyScheduledExecutorInstrumentation(),
             new NettyScheduledFutureTaskInstrumentation(),
