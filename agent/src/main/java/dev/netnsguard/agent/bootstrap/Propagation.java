@@ -51,6 +51,8 @@ public final class Propagation {
      * more, the wrapper already does.
      */
     private static final ThreadLocal<Carried> HANDING = new ThreadLocal<>();
+    /** The token of the recorded task a library's runner runs on this thread, from its start to its end hook. */
+    private static final ThreadLocal<Object> RUNNING_RECORDED = new ThreadLocal<>();
     /** What {@link #handing} returns where no hand-over was under way before. */
     private static final Object NO_HANDING = new Object();
     /** Threads started inside a scope, with the scopes they inherited, until their worker loop starts. */
@@ -252,6 +254,36 @@ public final class Propagation {
         }
     }
 
+    /**
+     * A library's runner hands its own worker loop to a pool (OkHttp's {@code TaskRunner.startAnotherThread()},
+     * called from a scheduling thread or from inside a task): the loop serves every later task, so it carries no
+     * scope, whichever the calling thread has. Returns what {@link #handedOver} restores.
+     */
+    public static Object ownHandOver() {
+        try {
+            RuntimeLink[] links = GuardBridge.links();
+            Object[] scopes = null;
+            for (int i = 0; i < links.length; i++) {
+                Object scope = links[i].scope();
+                if (scope != null) {
+                    if (scopes == null) {
+                        scopes = new Object[links.length];
+                    }
+                    scopes[i] = scope;
+                }
+            }
+            if (scopes == null) {
+                return null;
+            }
+            Carried previous = HANDING.get();
+            HANDING.set(new Carried(links, scopes, null, false));
+            return previous == null ? NO_HANDING : previous;
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("library worker hand-over", failure);
+            return null;
+        }
+    }
+
     /** {@code ThreadPoolExecutor.remove(task)}: the queued element for the application's task. */
     public static Runnable queued(Iterable<Runnable> queue, Runnable task) {
         if (!wrapped || task == null || task instanceof CarriedRunnable) {
@@ -299,6 +331,48 @@ public final class Propagation {
             }
         } catch (Throwable failure) {
             GuardBridge.hookFailed("task submission", failure);
+        }
+    }
+
+    /**
+     * A task object a library schedules again and again (OkHttp's {@code TaskQueue.schedule}): it carries the
+     * scopes of its latest scheduling, none if that was outside scopes. Its runs are {@link #recordedTaskStarts}'s.
+     */
+    public static void recordLatest(Object executor, Object task) {
+        if (!enabled || task == null) {
+            return;
+        }
+        try {
+            Carried carried = capture(executor, false);
+            if (carried != null) {
+                expungeCollected();
+                TASKS.put(new TaskKey(task, COLLECTED), carried);
+            } else if (!TASKS.isEmpty()) {
+                TASKS.remove(new TaskKey(task, null));
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task submission", failure);
+        }
+    }
+
+    /**
+     * A library's runner is about to run {@code task} on this thread, and tells its end by another hook
+     * ({@link #recordedTaskEnds}): the task's recorded scopes are installed until then.
+     */
+    public static void recordedTaskStarts(Object task) {
+        recordedTaskEnds();
+        Object token = enterRecorded(task);
+        if (token != null) {
+            RUNNING_RECORDED.set(token);
+        }
+    }
+
+    /** The task {@link #recordedTaskStarts} was told about ended: the thread's own scopes are put back. */
+    public static void recordedTaskEnds() {
+        Object token = RUNNING_RECORDED.get();
+        if (token != null) {
+            RUNNING_RECORDED.remove();
+            exit(token);
         }
     }
 
