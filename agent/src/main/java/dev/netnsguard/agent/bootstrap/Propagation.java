@@ -51,6 +51,12 @@ public final class Propagation {
      * more, the wrapper already does.
      */
     private static final ThreadLocal<Carried> HANDING = new ThreadLocal<>();
+    /**
+     * Set on a library's worker loop whose thread entered a namespace itself before the loop started (an event
+     * loop group on {@code NetNS.threadFactory()}): like the runtime's own executors, it runs what it is handed
+     * in its namespace, and no task installs another scope there.
+     */
+    private static final ThreadLocal<Boolean> NAMESPACE_WORKER = new ThreadLocal<>();
     /** The token of the recorded task a library's runner runs on this thread, from its start to its end hook. */
     private static final ThreadLocal<Object> RUNNING_RECORDED = new ThreadLocal<>();
     /** What {@link #handing} returns where no hand-over was under way before. */
@@ -449,6 +455,9 @@ public final class Propagation {
     }
 
     static Object enter(Carried carried) {
+        if (NAMESPACE_WORKER.get() != null) {
+            return null;
+        }
         Object[] previous = new Object[carried.links.length];
         for (int i = 0; i < previous.length; i++) {
             previous[i] = carried.links[i].swap(carried.scopes[i]);
@@ -536,8 +545,10 @@ public final class Propagation {
      * A library's worker loop starts on the calling thread (a Netty event loop): the thread is a pool
      * worker from now on, and drops the scopes it inherited from whichever thread started it. A scope
      * the thread entered itself (a namespace thread of {@code NetNS.threadFactory()}, which enters its
-     * namespace before it runs the loop) is not an inherited one and stays. Only the first call on a
-     * thread does anything: later calls cost one thread-local read.
+     * namespace before it runs the loop) is not an inherited one and stays, and makes the loop the
+     * namespace's own: tasks handed to it from inside other scopes run in its namespace with its scope, as on
+     * the runtime's executors. Only the first call on a thread does anything: later calls cost one
+     * thread-local read.
      */
     public static void libraryWorkerStarts(Object executor) {
         if (POOL_WORKER.get() != null) {
@@ -546,6 +557,12 @@ public final class Propagation {
         try {
             POOL_WORKER.set(Boolean.TRUE);
             Inherited inherited = INHERITED.remove(Thread.currentThread());
+            for (RuntimeLink link : GuardBridge.links()) {
+                Object scope = link.scope();
+                if (scope != null && (inherited == null || !inherited.holds(link, scope))) {
+                    NAMESPACE_WORKER.set(Boolean.TRUE);
+                }
+            }
             if (inherited == null || !enabled || !propagates.test(executor.getClass())) {
                 return;
             }
@@ -568,6 +585,15 @@ public final class Propagation {
         Inherited(RuntimeLink[] links, Object[] scopes) {
             this.links = links;
             this.scopes = scopes;
+        }
+
+        boolean holds(RuntimeLink link, Object scope) {
+            for (int i = 0; i < links.length; i++) {
+                if (links[i] == link && scopes[i] == scope) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
