@@ -17,6 +17,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Executors that queue work themselves, which the guard knows by no name: a library's own (gRPC's
  * {@code SerializingExecutor}, which drains its queue on a backing pool) and one written here (a queue and a
- * thread of its own). A task handed over inside {@code blue.call} whose connect goes to 127.0.0.1 reaches the
+ * thread of its own); and {@code java.util.Timer}, whose tasks are recorded rather than wrapped. A task handed over inside {@code blue.call} whose connect goes to 127.0.0.1 reaches the
  * launch server (the bug: the task runs on a thread of the launch namespace) and, its scope carried, is
  * reported. The mirrored programs stay silent in strict mode: a task handed over outside scopes, a task that
  * enters blue itself, a task whose socket comes from blue's socket factory.
@@ -48,6 +50,7 @@ class LibraryExecutorTest {
     static final TwinServersExtension twins = new TwinServersExtension("ngtest-ex-");
     private QueueExecutor own;
     private ExecutorService backing;
+    private Timer timer;
 
     /** An executor with its own queue and one thread, started outside scopes when it is made. */
     static final class QueueExecutor implements Executor, AutoCloseable {
@@ -90,6 +93,9 @@ class LibraryExecutorTest {
             backing.shutdownNow();
             backing.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+        if (timer != null) {
+            timer.cancel();
+        }
         assertEquals(Map.of(), NetnsGuard.hookFailures(), "no hook failed");
     }
 
@@ -125,6 +131,36 @@ class LibraryExecutorTest {
         List<Violation> reports = assertReportedForBlue(
                 "aTaskHandedToGrpcsSerializingExecutorInsideAScopeIsReportedAndTheDrainCarriesNothing");
         assertEquals(reports.size(), NetnsGuard.violations(), "the task queued outside scopes is not reported: " + reports);
+    }
+
+    @Test
+    void aTimerTaskScheduledInsideAScopeIsReported() throws Exception {
+        NetnsGuard.install("mode=report,log=none");
+        timer = new Timer("timer-outside-scopes", true);
+        NetnsGuard.resetCounters();
+
+        String answer = blue().call(host -> later(timer, () -> fetch(new Socket()))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+        assertEquals(TwinServers.LAUNCH, answer, "the misuse happened: the timer's connect for blue reached the launch server");
+        assertReportedForBlue("aTimerTaskScheduledInsideAScopeIsReported");
+    }
+
+    @Test
+    void timerTasksScheduledOutsideScopesOrThatEnterTheNamespaceThemselvesAreSilent() throws Exception {
+        NetnsGuard.install("mode=strict,log=none");
+        timer = new Timer("timer-outside-scopes", true);
+        NetnsGuard.resetCounters();
+
+        List<String> answers = assertSilent(() -> List.of(
+                later(timer, () -> fetch(new Socket())).get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                blue().call(host -> later(timer, () -> blue().call(h -> fetch(new Socket())))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                // a periodic task scheduled inside blue, using blue's socket factory, then one scheduled outside
+                blue().call(host -> periodically(timer, 2, () -> fetch(blue().socketFactory().createSocket())))
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                later(timer, () -> fetch(new Socket())).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+
+        assertEquals(List.of(TwinServers.LAUNCH, TwinServers.BLUE, TwinServers.BLUE + "," + TwinServers.BLUE, TwinServers.LAUNCH),
+                answers);
     }
 
     @Test
@@ -190,6 +226,45 @@ class LibraryExecutorTest {
                 result.completeExceptionally(e);
             }
         });
+        return result;
+    }
+
+    /** {@code fetch} run once by a task of {@code timer}, in a millisecond. */
+    private static CompletableFuture<String> later(Timer timer, Fetch fetch) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        timer.schedule(new TimerTask() {
+            @Override
+            public void run() {
+                try {
+                    result.complete(fetch.get());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        }, 1);
+        return result;
+    }
+
+    /** {@code fetch} run {@code runs} times by a periodic task of {@code timer}: the answers, comma-separated. */
+    private static CompletableFuture<String> periodically(Timer timer, int runs, Fetch fetch) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        timer.schedule(new TimerTask() {
+            private final List<String> answers = new java.util.ArrayList<>();
+
+            @Override
+            public void run() {
+                try {
+                    answers.add(fetch.get());
+                    if (answers.size() == runs) {
+                        cancel();
+                        result.complete(String.join(",", answers));
+                    }
+                } catch (Throwable e) {
+                    cancel();
+                    result.completeExceptionally(e);
+                }
+            }
+        }, 1, 1);
         return result;
     }
 

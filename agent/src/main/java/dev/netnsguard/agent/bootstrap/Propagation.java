@@ -362,8 +362,9 @@ public final class Propagation {
     }
 
     /**
-     * A library's runner is about to run {@code task} on this thread, and tells its end by another hook
-     * ({@link #recordedTaskEnds}): the task's recorded scopes are installed until then.
+     * A runner is about to run {@code task} on this thread (OkHttp's {@code TaskRunner}, a {@code Timer}'s thread),
+     * and tells its end by another hook ({@link #recordedTaskEnds}): the task's recorded scopes are installed until
+     * then.
      */
     public static void recordedTaskStarts(Object task) {
         recordedTaskEnds();

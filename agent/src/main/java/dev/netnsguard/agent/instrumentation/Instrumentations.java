@@ -26,6 +26,8 @@ public final class Instrumentations {
             new ForkJoinTaskInstrumentation(),
             new ForkJoinWorkerThreadInstrumentation(),
             new ExecutorInstrumentation(),
+            new TimerInstrumentation(),
+            new TimerQueueInstrumentation(),
             new NettyEventExecutorInstrumentation(),
             new NettyScheduledExecutorInstrumentation(),
             new NettyScheduledFutureTaskInstrumentation(),
