@@ -26,15 +26,17 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * Finds the classes that implement {@code java.util.concurrent.Executor} and declare {@code execute(Runnable)}
  * as they load, and inlines the advice there. Cheap for every other class: excluded packages by name, then
- * one walk over the constant pool (a class declaring {@code execute(Runnable)} names both "execute" and
- * "(Ljava/lang/Runnable;)V" there); only the few classes that pass are described and their hierarchy read
- * (as class files through their loader, never loading a class). Nothing is done at install (ByteBuddy is first
+ * one walk over the class file's constant pool and member headers (does it declare a concrete
+ * {@code execute(Runnable)}?); only the few classes that do are described and their hierarchy read (as class
+ * files through their loader, never loading a class). Nothing is done at install (ByteBuddy is first
  * touched for the first candidate, in {@link Candidate}): classes loaded before the agent are not looked at.
  */
 final class ExecutorImplementors implements ClassFileTransformer {
     private static final byte[] EXECUTE = "execute".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RUNNABLE_TO_VOID = "(Ljava/lang/Runnable;)V".getBytes(StandardCharsets.US_ASCII);
+    private static final int ACC_STATIC = 0x0008;
     private static final int ACC_INTERFACE = 0x0200;
+    private static final int ACC_ABSTRACT = 0x0400;
 
     /**
      * Not matched: the JDK (its executors are other units' or delegate to them, or start a thread per task,
@@ -62,7 +64,7 @@ final class ExecutorImplementors implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
             ProtectionDomain domain, byte[] classfile) {
-        if (internalName == null || loader == null || excluded(internalName) || !namesExecute(classfile)) {
+        if (internalName == null || loader == null || excluded(internalName) || !declaresExecute(classfile)) {
             return null;
         }
         String name = internalName.replace('/', '.');
@@ -109,26 +111,26 @@ final class ExecutorImplementors implements ClassFileTransformer {
     }
 
     /**
-     * True if the constant pool of {@code b} holds both "execute" and "(Ljava/lang/Runnable;)V" (a class
-     * that declares, or calls, {@code execute(Runnable)}), and the class is no interface. Walks the pool's
-     * entries, comparing only strings of the right length.
+     * True if the class in {@code b} is no interface and declares a concrete instance method {@code execute} with
+     * the descriptor {@code (Ljava/lang/Runnable;)V}. Walks the constant pool's entries (comparing only strings of
+     * the right length), then the fields' and methods' headers, skipping their attributes: no object is made.
      */
-    static boolean namesExecute(byte[] b) {
+    static boolean declaresExecute(byte[] b) {
         if (b.length < 10) {
             return false;
         }
         int count = u2(b, 8);
         int p = 10;
-        boolean name = false;
-        boolean descriptor = false;
+        int name = 0;
+        int descriptor = 0;
         for (int i = 1; i < count; i++) {
             switch (b[p]) {
                 case 1 -> {
                     int length = u2(b, p + 1);
-                    if (length == EXECUTE.length) {
-                        name |= same(b, p + 3, EXECUTE);
-                    } else if (length == RUNNABLE_TO_VOID.length) {
-                        descriptor |= same(b, p + 3, RUNNABLE_TO_VOID);
+                    if (length == EXECUTE.length && same(b, p + 3, EXECUTE)) {
+                        name = i;
+                    } else if (length == RUNNABLE_TO_VOID.length && same(b, p + 3, RUNNABLE_TO_VOID)) {
+                        descriptor = i;
                     }
                     p += 3 + length;
                 }
@@ -144,7 +146,42 @@ final class ExecutorImplementors implements ClassFileTransformer {
                 }
             }
         }
-        return name && descriptor && (u2(b, p) & ACC_INTERFACE) == 0;
+        if (name == 0 || descriptor == 0 || (u2(b, p) & ACC_INTERFACE) != 0) {
+            return false;
+        }
+        p += 6;
+        p += 2 + 2 * u2(b, p); // interfaces
+        p = skipMembers(b, p); // fields
+        int methods = u2(b, p);
+        p += 2;
+        for (int m = 0; m < methods; m++) {
+            int access = u2(b, p);
+            if (u2(b, p + 2) == name && u2(b, p + 4) == descriptor && (access & (ACC_ABSTRACT | ACC_STATIC)) == 0) {
+                return true;
+            }
+            p = skipAttributes(b, p + 6);
+        }
+        return false;
+    }
+
+    /** The position after the fields (or methods) table at {@code p}. */
+    private static int skipMembers(byte[] b, int p) {
+        int members = u2(b, p);
+        p += 2;
+        for (int m = 0; m < members; m++) {
+            p = skipAttributes(b, p + 6);
+        }
+        return p;
+    }
+
+    /** The position after the attributes table at {@code p}. */
+    private static int skipAttributes(byte[] b, int p) {
+        int attributes = u2(b, p);
+        p += 2;
+        for (int a = 0; a < attributes; a++) {
+            p += 6 + (((b[p + 2] & 0xff) << 24) | ((b[p + 3] & 0xff) << 16) | ((b[p + 4] & 0xff) << 8) | (b[p + 5] & 0xff));
+        }
+        return p;
     }
 
     private static int u2(byte[] b, int at) {

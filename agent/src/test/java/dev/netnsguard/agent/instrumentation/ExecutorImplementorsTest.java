@@ -53,7 +53,9 @@ class ExecutorImplementorsTest {
     }
 
     @Test
-    void anExecutorDeclaringExecuteIsTransformedDirectlyOrThroughItsSuperclass() {
+    void anExecutorDeclaringExecuteIsTransformedDirectlyOrThroughItsSuperclass() throws Exception {
+        assertTrue(ExecutorImplementors.declaresExecute(QueueingExecutor.class
+                .getResourceAsStream("ExecutorImplementorsTest$QueueingExecutor.class").readAllBytes()));
         String direct = "org.example.lib.DirectExecutor";
         String sub = "org.example.lib.SubExecutor";
         assertNotNull(transform(direct, bytes(withExecute(new ByteBuddy().subclass(Object.class).implement(Executor.class).name(direct)))));
@@ -68,12 +70,16 @@ class ExecutorImplementorsTest {
         assertNull(transform(notExecutor, bytes(withExecute(new ByteBuddy().subclass(Object.class).name(notExecutor)))));
         String caller = Caller.class.getName();
         byte[] callerBytes = Caller.class.getResourceAsStream("ExecutorImplementorsTest$Caller.class").readAllBytes();
-        assertTrue(ExecutorImplementors.namesExecute(callerBytes), "the caller names execute(Runnable)");
-        assertNull(transform(caller, callerBytes), "it calls execute but declares none");
+        assertFalse(ExecutorImplementors.declaresExecute(callerBytes), "the caller names execute(Runnable) but declares none");
+        assertNull(transform(caller, callerBytes));
+        String staticOne = "org.example.lib.StaticExecute";
+        assertFalse(ExecutorImplementors.declaresExecute(bytes(new ByteBuddy().subclass(Object.class)
+                .name(staticOne).defineMethod("execute", void.class, Visibility.PUBLIC, net.bytebuddy.description.modifier.Ownership.STATIC)
+                .withParameters(Runnable.class).intercept(StubMethod.INSTANCE))), "a static execute(Runnable) is no executor's");
         String plain = "org.example.lib.Plain";
         byte[] plainBytes = bytes(new ByteBuddy().subclass(Object.class).name(plain).defineMethod("run", void.class,
                 Visibility.PUBLIC).intercept(StubMethod.INSTANCE));
-        assertFalse(ExecutorImplementors.namesExecute(plainBytes));
+        assertFalse(ExecutorImplementors.declaresExecute(plainBytes));
         assertEquals(Set.of(), implementors.transformed());
     }
 
@@ -84,7 +90,7 @@ class ExecutorImplementorsTest {
             assertNull(transform(name, bytes(withExecute(new ByteBuddy().subclass(Object.class).implement(Executor.class).name(name)))), name);
         }
         String iface = "org.example.lib.MyExecutor";
-        assertFalse(ExecutorImplementors.namesExecute(bytes(new ByteBuddy().makeInterface(Executor.class).name(iface)
+        assertFalse(ExecutorImplementors.declaresExecute(bytes(new ByteBuddy().makeInterface(Executor.class).name(iface)
                 .defineMethod("execute", void.class, Visibility.PUBLIC).withParameters(Runnable.class).intercept(StubMethod.INSTANCE))));
         assertEquals(Set.of(), implementors.transformed());
     }
