@@ -24,7 +24,14 @@ import java.util.function.Predicate;
  *     installs the scope. One-shot tasks leave the map when they run, periodic ones when they are collected.</li>
  * <li>Pool workers drop the scope they inherited from the thread that happened to create them.</li>
  * <li>Libraries' executors (Netty's event loops) use the same wrapping and recording; their worker loops
- *     drop the scopes their thread inherited at its start.</li>
+ *     drop the scopes their thread inherited at its start, and a loop whose thread entered a namespace
+ *     itself ({@code NetNS.threadFactory()}) is that namespace's: no task installs another scope there.</li>
+ * <li>Any other executor's {@code execute(Runnable)} wraps too; inside that call ({@link #handing}) the
+ *     executor's own hand-overs of the same scopes carry nothing more, nor does a library's runner handing its
+ *     worker loop to a pool ({@link #ownHandOver}).</li>
+ * <li>Tasks a runner takes by its own methods, not by a {@code run()} of theirs the agent can hook (OkHttp's
+ *     {@code TaskRunner}, {@code java.util.Timer}), are recorded by identity; the runner's hooks install the
+ *     scope from the task's start to its end ({@link #recordedTaskStarts}, {@link #recordedTaskEnds}).</li>
  * </ul>
  *
  * Every entry point here only records or propagates: a failure is handed to the judge
@@ -175,9 +182,8 @@ public final class Propagation {
 
     // ------------------------------------------------------------------ capture
 
-    /** The scopes of the calling thread, or null if it has none or {@code executor} does not carry them. */
-    private static Carried capture(Object executor, boolean once) {
-        RuntimeLink[] links = GuardBridge.links();
+    /** The calling thread's scope of each of {@code links}, or null if it has none: no allocation then. */
+    private static Object[] scopesOf(RuntimeLink[] links) {
         Object[] scopes = null;
         for (int i = 0; i < links.length; i++) {
             Object scope = links[i].scope();
@@ -188,6 +194,13 @@ public final class Propagation {
                 scopes[i] = scope;
             }
         }
+        return scopes;
+    }
+
+    /** The scopes of the calling thread, or null if it has none or {@code executor} does not carry them. */
+    private static Carried capture(Object executor, boolean once) {
+        RuntimeLink[] links = GuardBridge.links();
+        Object[] scopes = scopesOf(links);
         if (scopes == null || !GuardBridge.armed() || handedOverAlready(links, scopes) || namespaceOwned.test(executor)
                 || !propagates.test(executor == null ? java.util.concurrent.ForkJoinPool.class : executor.getClass())) {
             return null;
@@ -268,16 +281,7 @@ public final class Propagation {
     public static Object ownHandOver() {
         try {
             RuntimeLink[] links = GuardBridge.links();
-            Object[] scopes = null;
-            for (int i = 0; i < links.length; i++) {
-                Object scope = links[i].scope();
-                if (scope != null) {
-                    if (scopes == null) {
-                        scopes = new Object[links.length];
-                    }
-                    scopes[i] = scope;
-                }
-            }
+            Object[] scopes = scopesOf(links);
             if (scopes == null) {
                 return null;
             }
