@@ -41,12 +41,13 @@ final class ExecutorImplementors implements ClassFileTransformer {
     /**
      * Not matched: the JDK (its executors are other units' or delegate to them, or start a thread per task,
      * which inherits the scope), the guard itself, Netty (its event loops are a unit's; its
-     * thread-per-task executor starts the loops), and executors that treat a task by its type and would
+     * thread-per-task executor starts the loops), Vert.x (its executors hand over to Netty's loops and to its
+     * own task queue, which are units' of their own), and executors that treat a task by its type and would
      * treat a wrapper differently: Kotlin coroutines' scheduler (its {@code Task}s say whether they block),
      * Scala's and Akka's/Pekko's batching executors ({@code Batchable}), Jetty's pools ({@code Invocable}).
      */
     static final List<String> EXCLUDED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/", "dev/netnsguard/agent/",
-            "io/netty/", "kotlinx/coroutines/", "scala/", "akka/", "org/apache/pekko/", "org/eclipse/jetty/");
+            "io/netty/", "io/vertx/", "kotlinx/coroutines/", "scala/", "akka/", "org/apache/pekko/", "org/eclipse/jetty/");
 
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
     private final Map<String, Throwable> errors = new ConcurrentHashMap<>();

@@ -43,8 +43,8 @@ final class ExecutorInstrumentation implements TypeInstrumentation {
     public List<Coverage> coverage() {
         return List.of(Coverage.both("any other `Executor` (a class declaring `execute(Runnable)`, loaded after the"
                 + " agent)", "`execute(Runnable)` (wraps; nested hand-overs inside the call carry nothing more); not the"
-                + " JDK's own, Netty's (its own unit), Kotlin coroutines', Scala's, Akka's, Pekko's or Jetty's executors,"
-                + " which look at the task's type"));
+                + " JDK's own, Netty's or Vert.x's (units of their own), nor Kotlin coroutines', Scala's, Akka's, Pekko's or"
+                + " Jetty's executors, which look at the task's type"));
     }
 
     static final class Execute {

@@ -86,6 +86,7 @@ class ExecutorImplementorsTest {
     @Test
     void excludedPackagesAndInterfacesAreNotLookedAt() {
         for (String name : new String[] {"kotlinx.coroutines.scheduling.CoroutineScheduler", "io.netty.util.concurrent.GlobalEventExecutor",
+                "io.vertx.core.impl.WorkerExecutor",
                 "io.grpc.netty.shaded.io.netty.util.concurrent.ThreadPerTaskExecutor", "org.eclipse.jetty.util.thread.QueuedThreadPool"}) {
             assertNull(transform(name, bytes(withExecute(new ByteBuddy().subclass(Object.class).implement(Executor.class).name(name)))), name);
         }
