@@ -240,6 +240,26 @@ class VertxTest {
         assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE), answers);
     }
 
+    @Test
+    void aVertxWhoseSocketsAreBornInTheNamespaceIsSilentInsideItsScopeAndOutside() throws Exception {
+        NetnsGuard.install("mode=strict,log=none");
+        Vertx bound = VertxInNamespace.vertxIn(twins.servers().blue(), new VertxOptions().setEventLoopPoolSize(1));
+        try {
+            HttpClientAgent client = VertxHttp.pooledClient(bound);
+
+            List<String> answers = assertSilent(() -> {
+                String outside = await(get(client, twins.servers().port()));
+                VertxHttp.settle(bound);
+                return List.of(outside, twins.servers().blue().call(host -> await(get(client, twins.servers().port()))),
+                        await(get(client, twins.servers().port())));
+            });
+
+            assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE), answers);
+        } finally {
+            VertxHttp.close(bound);
+        }
+    }
+
     private static void assertExpectedBlueActualLaunch() {
         for (Violation v : NetnsGuard.recentViolations()) {
             assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
