@@ -43,9 +43,9 @@ final class VertxTaskQueueInstrumentation implements TypeInstrumentation {
     public List<Coverage> coverage() {
         return List.of(Coverage.both("Vert.x ordered blocking tasks (`io.vertx.core.impl.TaskQueue`, `WorkerTask`; 5.0)",
                 "`TaskQueue.execute(Runnable, Executor)` records the task and hands the queue's runner to the worker pool"
-                        + " without the submitter's scopes; `WorkerTask.run()` installs the recorded ones (`executeBlocking`,"
-                        + " ordered or not, and worker contexts' events); Vert.x's event loops are Netty's (above) and its"
-                        + " worker pool a `ThreadPoolExecutor`"));
+                        + " without the submitter's scopes; `WorkerTask.run()` installs the recorded ones (ordered"
+                        + " `executeBlocking`, worker contexts' events); an unordered `executeBlocking` goes straight to the"
+                        + " worker pool, a `ThreadPoolExecutor`; Vert.x's event loops are Netty's (above)"));
     }
 
     static final class Execute {
