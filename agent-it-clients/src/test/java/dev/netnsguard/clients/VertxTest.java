@@ -4,7 +4,11 @@ import dev.netnsguard.NetNSViolationError;
 import dev.netnsguard.agent.NetnsGuard;
 import dev.netnsguard.agent.Violation;
 import io.vertx.core.Context;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
@@ -144,6 +148,33 @@ class VertxTest {
         String inside = twins.servers().blue().call(host -> await(context.executeBlocking(() -> socketGet(twins.servers().port()))));
 
         assertEquals(TwinServers.LAUNCH, inside, "the misuse happened: the worker's socket is the launch namespace's");
+        assertEquals(Set.of("SOCKET_OPEN", "SOCKET_CONNECT", "SOCKET_IO"), reportedKinds(), NetnsGuard.recentViolations().toString());
+        assertExpectedBlueActualLaunch();
+        assertTrue(NetnsGuard.recentViolations().get(0).thread().startsWith("vert.x-worker-thread-"),
+                NetnsGuard.recentViolations().toString());
+    }
+
+    @Test
+    void runOnContextOfAWorkerContextInsideAScopeCarriesIt() throws Exception {
+        Promise<Context> deployed = Promise.promise();
+        await(vertx.deployVerticle((Deployable) context -> {
+            deployed.complete(context);
+            return Future.succeededFuture();
+        }, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)));
+        Context worker = await(deployed.future());
+        NetnsGuard.resetCounters();
+        Promise<String> answer = Promise.promise();
+
+        // a worker context's events go through its ordered queue to the worker pool
+        twins.servers().blue().run(host -> worker.runOnContext(v -> {
+            try {
+                answer.complete(socketGet(twins.servers().port()));
+            } catch (Throwable t) {
+                answer.fail(t);
+            }
+        }));
+
+        assertEquals(TwinServers.LAUNCH, await(answer.future()), "the misuse happened: the worker's socket is the launch namespace's");
         assertEquals(Set.of("SOCKET_OPEN", "SOCKET_CONNECT", "SOCKET_IO"), reportedKinds(), NetnsGuard.recentViolations().toString());
         assertExpectedBlueActualLaunch();
         assertTrue(NetnsGuard.recentViolations().get(0).thread().startsWith("vert.x-worker-thread-"),
