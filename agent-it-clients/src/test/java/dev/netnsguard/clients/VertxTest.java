@@ -42,10 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Vert.x 5 on Netty: its event loops are Netty's (they carry the submitter's scope), its worker pool is a
  * {@code ThreadPoolExecutor}, and its contexts queue blocking work in their own ordered {@code TaskQueue}. A
  * Vertx made outside any scope serves code inside {@code ns.call} of another namespace from threads of the
- * launch namespace: a pooled keep-alive connection written from inside the scope ({@code SOCKET_IO}), a socket
- * made by work handed to an event loop ({@code runOnContext}) or to the worker pool ({@code executeBlocking})
- * ({@code SOCKET_OPEN}), each proven by the twin servers first. The mirrored programs (a Vertx used outside
- * scopes only, one made, used and closed inside one call) stay silent in strict mode.
+ * launch namespace: a pooled keep-alive connection written from inside the scope ({@code SOCKET_IO}), the
+ * connection of a client's first request, a socket made by work handed to an event loop ({@code runOnContext})
+ * or to the worker pool ({@code executeBlocking}, a worker context's events), ordered behind work of another
+ * scope or not ({@code SOCKET_OPEN}, {@code SOCKET_CONNECT}, {@code SOCKET_IO}), each proven by the twin servers
+ * first. The mirrored programs (a Vertx used outside scopes only, one made, used and closed inside one call, one
+ * whose sockets are born in the namespace, an ordered task from outside scopes queued behind one from inside a
+ * scope) stay silent in strict mode.
  *
  * <p>Where Vert.x's threads are born is {@link VertxStrayTest}'s part: here every Vertx thread a test uses is
  * started outside scopes first.
