@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -124,18 +127,27 @@ class VertxTest {
         assertExpectedBlueActualLaunch();
     }
 
-    @Test
-    void runOnContextInsideAScopeCarriesIt() throws Exception {
+    @ParameterizedTest(name = "through the Vertx: {0}")
+    @ValueSource(booleans = {false, true})
+    void runOnContextInsideAScopeCarriesIt(boolean throughVertx) throws Exception {
         Context context = vertx.getOrCreateContext();
         Promise<String> answer = Promise.promise();
-
-        twins.servers().blue().run(host -> context.runOnContext(v -> {
+        Handler<Void> work = v -> {
             try {
                 answer.complete(socketGet(twins.servers().port()));
             } catch (Throwable t) {
                 answer.fail(t);
             }
-        }));
+        };
+
+        // vertx.runOnContext runs on the context of the call's thread: a context of its own on the one event loop
+        twins.servers().blue().run(host -> {
+            if (throughVertx) {
+                vertx.runOnContext(work);
+            } else {
+                context.runOnContext(work);
+            }
+        });
 
         assertEquals(TwinServers.LAUNCH, await(answer.future()), "the misuse happened: the event loop's socket is the launch namespace's");
         assertEquals(Set.of("SOCKET_OPEN", "SOCKET_CONNECT", "SOCKET_IO"), reportedKinds(), NetnsGuard.recentViolations().toString());
@@ -155,6 +167,19 @@ class VertxTest {
         assertExpectedBlueActualLaunch();
         assertTrue(NetnsGuard.recentViolations().get(0).thread().startsWith("vert.x-worker-thread-"),
                 NetnsGuard.recentViolations().toString());
+    }
+
+    @Test
+    void strictModeFailsTheFirstRequestAtItsConnectionsBirthOnTheEventLoop() throws Exception {
+        NetnsGuard.install("mode=strict,log=none");
+        HttpClientAgent client = VertxHttp.pooledClient(vertx);
+
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> twins.servers().blue().call(host -> await(get(client, twins.servers().port()))));
+
+        // the channel is made on the event loop: Vert.x fails the request with what its making threw
+        assertEquals("SOCKET_OPEN", guardError(failed.getCause()).kind(), failed.getCause().toString());
+        assertTrue(NetnsGuard.violations("SOCKET_OPEN") >= 1, NetnsGuard.recentViolations().toString());
     }
 
     @Test
@@ -306,6 +331,15 @@ class VertxTest {
         Map<String, Long> reported = new TreeMap<>(NetnsGuard.counts());
         reported.values().removeIf(n -> n == 0);
         return reported.keySet();
+    }
+
+    private static NetNSViolationError guardError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NetNSViolationError) {
+                return (NetNSViolationError) t;
+            }
+        }
+        throw new AssertionError("no guard error in " + failure, failure);
     }
 
     /** The simple name of the Netty channel whose birth {@code v} reports. */
