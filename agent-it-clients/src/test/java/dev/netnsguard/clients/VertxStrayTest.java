@@ -150,9 +150,14 @@ class VertxStrayTest {
                 await(get(client, twins.servers().port())),
                 blue.call(host -> await(get(client, twins.servers().port()))),
                 await(context.executeBlocking(() -> socketGet(twins.servers().port()))),
-                blue.call(host -> await(context.executeBlocking(() -> socketGet(twins.servers().port()))))));
+                blue.call(host -> await(context.executeBlocking(() -> socketGet(twins.servers().port())))),
+                // the worker pool is blue's own, as a pool of ns.newExecutor: work handed to it runs in blue,
+                // whoever hands it over, ordered or not
+                NetNS.launch().call(host -> await(context.executeBlocking(() -> socketGet(twins.servers().port())))),
+                NetNS.launch().call(host -> await(context.executeBlocking(() -> socketGet(twins.servers().port()), false)))));
 
-        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE), answers);
+        assertEquals(List.of(TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE, TwinServers.BLUE,
+                TwinServers.BLUE), answers);
     }
 
     /** Vert.x threads that enter {@code ns} before they run anything: event loops bound to the namespace. */

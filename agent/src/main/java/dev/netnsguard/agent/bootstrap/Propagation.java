@@ -242,12 +242,12 @@ public final class Propagation {
     }
 
     /**
-     * A library queues a task of its own and hands the executor a runner that drains its queue (Vert.x's
+     * A library queues a task of its own and hands {@code executor} a runner that drains its queue (Vert.x's
      * {@code TaskQueue}): the calling thread's scopes are taken off until {@link #exit}, so the runner is not
-     * carried and runs later tasks with none; the task itself is {@link #record recorded}. Returns what
-     * {@link #exit} restores, or null.
+     * carried and runs later tasks with none; the task itself is {@link #record recorded} for that executor.
+     * Returns what {@link #exit} restores, or null.
      */
-    public static Object suspendScopes(Object queue) {
+    public static Object suspendScopes(Object executor) {
         if (!enabled) {
             return null;
         }
@@ -257,7 +257,7 @@ public final class Propagation {
             for (RuntimeLink link : links) {
                 any |= link.scope() != null;
             }
-            if (!any || !propagates.test(queue.getClass())) {
+            if (!any || !propagates.test(executor.getClass())) {
                 return null;
             }
             return enter(new Carried(links, new Object[links.length], null, false));

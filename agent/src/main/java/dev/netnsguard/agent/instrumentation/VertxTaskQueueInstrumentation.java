@@ -17,8 +17,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * idle, and every task queued behind it would run with that scope. At {@code execute(Runnable, Executor)} the
  * task is recorded with the submitter's scope (installed by {@link VertxWorkerTaskInstrumentation}'s
  * {@code WorkerTask.run()}) and the submitter's scopes are taken off while the queue hands its runner over, so
- * the runner carries none. The same in Vert.x 4.5 and 5.0, where every task of the queue is a {@code WorkerTask}
- * (tested with 5.0). A virtual-thread context's task that suspends ({@code await}) hands the runner over again
+ * the runner carries none. The task counts as a task of the worker pool it runs on: the {@code propagate} option
+ * names the pool's class ({@code ThreadPoolExecutor}), and a pool of namespace threads ({@code ns.newExecutor})
+ * carries nothing. The same in Vert.x 4.5 and 5.0, where every task of the queue is a {@code WorkerTask} (tested
+ * with 5.0). A virtual-thread context's task that suspends ({@code await}) hands the runner over again
  * from inside its own scope: the runner is then carried, and tasks queued behind it with no scope of their own
  * run with that one.
  */
@@ -52,9 +54,9 @@ final class VertxTaskQueueInstrumentation implements TypeInstrumentation {
         private Execute() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static Object enter(@Advice.This Object queue, @Advice.Argument(0) Runnable task) {
-            Propagation.record(queue, task, true);
-            return Propagation.suspendScopes(queue);
+        static Object enter(@Advice.Argument(0) Runnable task, @Advice.Argument(1) Executor pool) {
+            Propagation.record(pool, task, true);
+            return Propagation.suspendScopes(pool);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
