@@ -29,7 +29,9 @@ public final class Instrumentations {
             new NettyScheduledExecutorInstrumentation(),
             new NettyScheduledFutureTaskInstrumentation(),
             new NettySocketInstrumentation(),
-            new NettyFileDescriptorInstrumentation());
+            new NettyFileDescriptorInstrumentation(),
+            new ApacheIOReactorInstrumentation(),
+            new ApacheIOSessionInstrumentation());
 
     /** Entry points no unit guards, and why. */
     public static final List<Coverage> NOT_COVERED = List.of(
