@@ -34,7 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a reconnect runs on a thread of its computation group ({@code DefaultEventExecutorGroup}, Netty event
  * executors too), started by its timer. Each case proven by which twin {@code redis-server} answered: a
  * connection made outside used inside a scope of another namespace ({@code SOCKET_IO}; in strict mode the
- * refused write is the event loop's, so the command fails with Lettuce's {@code RedisException}); and the
+ * refused write is the event loop's, so the command fails with Lettuce's {@code RedisException}); client
+ * resources built inside a call, whose timer and computation threads are born there, reconnecting a connection
+ * of the launch namespace into it ({@code STRAY_THREAD}: the timer's thread no longer hands its inherited scope
+ * to every reconnect); and the
  * documented limit of work with no submitter: a connection made inside a call reconnected by the timer outside
  * any scope, unreported until it is used inside the scope again. The correct
  * programs stay silent in strict mode: a client with its own resources created, connected and used inside one
@@ -75,7 +78,11 @@ class LettuceTest {
     }
 
     private RedisClient newClient() {
-        resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        return newClient(DefaultClientResources.builder());
+    }
+
+    private RedisClient newClient(DefaultClientResources.Builder builder) {
+        resources = builder.ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         return RedisClient.create(resources, RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
                 .withTimeout(Duration.ofSeconds(10)).build());
     }
@@ -132,6 +139,28 @@ class LettuceTest {
         RedisException failure = assertThrows(RedisException.class, () -> twins.servers().blue().call(host -> who(connection)));
 
         assertEquals(Map.of("SOCKET_IO", 1L), GuardAssertions.reported(), failure.toString());
+    }
+
+    @Test
+    void resourcesBuiltInsideACallReconnectALaunchConnectionIntoTheirNamespaceAndAreReported() throws Exception {
+        NetnsGuard.install("mode=report,log=none");
+        NetnsGuard.resetCounters();
+        // building the resources starts their timer's thread (and the computation group's), born in blue
+        client = twins.servers().blue().call(host -> newClient());
+        connection = client.connect();
+        assertEquals(TwinServers.LAUNCH, who(connection));
+        assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
+
+        killClients(null);
+        String reconnected = who(connection);
+
+        assertEquals(TwinServers.BLUE, reconnected, "the misuse happened: the reconnect of a launch connection reached blue");
+        Violation v = assertOnly("STRAY_THREAD").get(0);
+        assertEquals(NetnsGuard.launchInode(), v.expected(), v.toString());
+        assertEquals(twins.servers().blue().inode(), v.actual(), v.toString());
+        assertTrue(v.detail().startsWith("SOCKET_OPEN on pool thread"), v.detail());
+        // started by the timer's thread, itself born in blue when the resources were built there
+        assertTrue(v.detail().contains("born in net:[" + twins.servers().blue().inode() + "], started by \"lettuce-timer-"), v.detail());
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class Instrumentations {
             new NettyScheduledFutureTaskInstrumentation(),
             new NettySocketInstrumentation(),
             new NettyFileDescriptorInstrumentation(),
+            new NettyHashedWheelTimerInstrumentation(),
             new ApacheIOReactorInstrumentation(),
             new ApacheIOSessionInstrumentation());
 
