@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import static dev.netnsguard.clients.GuardAssertions.assertOnly;
 import static dev.netnsguard.clients.GuardAssertions.assertSilent;
@@ -47,6 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LettuceTest {
     @RegisterExtension
     static final TwinServersExtension twins = new TwinServersExtension("ngtest-al-");
+    /** Lettuce logs each reconnect through java.util.logging (Netty refuses SLF4J's no-op provider): kept quiet. */
+    private static final Logger LETTUCE_LOG = Logger.getLogger("io.lettuce.core");
     private static TwinRedis redis;
     private ClientResources resources;
     private RedisClient client;
@@ -54,6 +58,7 @@ class LettuceTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
+        LETTUCE_LOG.setLevel(Level.WARNING);
         redis = TwinRedis.start(twins.servers().blue());
     }
 
