@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the launch namespace into it ({@code STRAY_THREAD}: the timer's thread no longer hands its inherited scope
  * to every reconnect); and the
  * documented limit of work with no submitter: a connection made inside a call reconnected by the timer outside
- * any scope, unreported until it is used inside the scope again. The correct
+ * any scope, unreported until it is used inside the scope again, and a client kept entirely inside a call whose
+ * reconnect, outside any scope, is reported on the computation thread born there. The correct
  * programs stay silent in strict mode: a client with its own resources created, connected and used inside one
  * call; one used only outside; and one first connected inside a call (its event loops born there) then
  * connected and used outside, because the new socket is made by the calling thread.
@@ -187,6 +188,30 @@ class LettuceTest {
             assertEquals(twins.servers().blue().inode(), v.expected(), v.toString());
             assertEquals(NetnsGuard.launchInode(), v.actual(), v.toString());
         }
+    }
+
+    @Test
+    void aClientKeptInsideACallIsReportedAtItsFirstReconnectFromTheTimer() throws Exception {
+        NetnsGuard.install("mode=report,log=none");
+        NetnsGuard.resetCounters();
+        NetNS blue = twins.servers().blue();
+        assertEquals(TwinServers.BLUE, blue.call(host -> {
+            client = newClient();
+            connection = client.connect();
+            return who(connection);
+        }));
+        assertEquals(0, NetnsGuard.violations(), NetnsGuard.recentViolations().toString());
+
+        killClients(blue);
+        String reconnected = blue.call(host -> who(connection));
+
+        // the reconnect reached blue only because the computation thread happened to be born there: it ran with no
+        // scope, expecting the launch namespace, as any work without a submitter does
+        assertEquals(TwinServers.BLUE, reconnected);
+        Violation v = assertOnly("STRAY_THREAD").get(0);
+        assertEquals(NetnsGuard.launchInode(), v.expected(), v.toString());
+        assertEquals(blue.inode(), v.actual(), v.toString());
+        assertTrue(v.detail().startsWith("SOCKET_OPEN on pool thread \"lettuce-eventExecutorLoop-"), v.detail());
     }
 
     @Test
