@@ -31,7 +31,10 @@ public final class Instrumentations {
             new NettySocketInstrumentation(),
             new NettyFileDescriptorInstrumentation(),
             new VertxTaskQueueInstrumentation(),
-            new VertxWorkerTaskInstrumentation());
+            new VertxWorkerTaskInstrumentation(),
+            new NettyHashedWheelTimerInstrumentation(),
+            new ApacheIOReactorInstrumentation(),
+            new ApacheIOSessionInstrumentation());
 
     /** Entry points no unit guards, and why. */
     public static final List<Coverage> NOT_COVERED = List.of(
