@@ -32,16 +32,21 @@ final class ApacheIOReactorInstrumentation implements TypeInstrumentation {
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public boolean propagation() {
         return true;
     }
 
     @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Connect.class, named("connect").and(takesArguments(6))
+        t.advise(type(), Connect.class, named("connect").and(takesArguments(6))
                         .and(takesArgument(1, SocketAddress.class)))
-                .adviseRelocatable(type(), OpenSocket.class, named("openSocketFor").and(isStatic()).and(takesArguments(1)))
-                .adviseRelocatable(type(), LoopStart.class, named("doExecute").and(takesArguments(0)));
+                .advise(type(), OpenSocket.class, named("openSocketFor").and(isStatic()).and(takesArguments(1)))
+                .advise(type(), LoopStart.class, named("doExecute").and(takesArguments(0)));
     }
 
     @Override

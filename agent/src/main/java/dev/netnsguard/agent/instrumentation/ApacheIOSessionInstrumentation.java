@@ -23,8 +23,13 @@ final class ApacheIOSessionInstrumentation implements TypeInstrumentation {
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), Enqueue.class, named("enqueue").and(takesArguments(2)));
+        t.advise(type(), Enqueue.class, named("enqueue").and(takesArguments(2)));
     }
 
     @Override

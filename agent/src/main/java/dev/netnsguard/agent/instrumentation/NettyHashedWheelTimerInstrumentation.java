@@ -24,13 +24,18 @@ final class NettyHashedWheelTimerInstrumentation implements TypeInstrumentation 
     }
 
     @Override
+    public boolean relocatable() {
+        return true;
+    }
+
+    @Override
     public boolean propagation() {
         return true;
     }
 
     @Override
     public void apply(GuardTransformer t) {
-        t.adviseRelocatable(type(), WorkerStart.class, named("run").and(takesArguments(0)));
+        t.advise(type(), WorkerStart.class, named("run").and(takesArguments(0)));
     }
 
     @Override
