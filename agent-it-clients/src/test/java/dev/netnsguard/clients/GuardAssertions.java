@@ -31,10 +31,16 @@ final class GuardAssertions {
         return result;
     }
 
-    /** Asserts that only {@code kind} was reported, at least once, and returns those reports. */
-    static List<Violation> assertOnly(String kind) {
+    /** The kinds reported since the counters were last reset, with their counts. */
+    static Map<String, Long> reported() {
         Map<String, Long> reported = new TreeMap<>(NetnsGuard.counts());
         reported.values().removeIf(n -> n == 0);
+        return reported;
+    }
+
+    /** Asserts that only {@code kind} was reported, at least once, and returns those reports. */
+    static List<Violation> assertOnly(String kind) {
+        Map<String, Long> reported = reported();
         assertEquals(Set.of(kind), reported.keySet(), "only " + kind + " reports: " + reported);
         List<Violation> found = NetnsGuard.recentViolations().stream().filter(v -> v.kind().equals(kind)).toList();
         assertFalse(found.isEmpty(), kind + " was reported");

@@ -227,13 +227,14 @@ final class Installer {
 
     /**
      * java.base must read the bootstrap part (the inlined advice calls it), export
-     * jdk.internal.misc to it (CarrierThreadLocal) and open java.io to it (a socket's fd number).
+     * jdk.internal.misc to it (CarrierThreadLocal) and open java.io (a socket's fd number) and sun.nio.ch (the
+     * descriptor of a channel a library queues writes for) to it.
      */
     private static void grantModuleAccess(Instrumentation inst) {
         Module javaBase = Object.class.getModule();
         Module bridge = GuardBridge.class.getModule();
         inst.redefineModule(javaBase, Set.of(bridge), Map.of("jdk.internal.misc", Set.of(bridge)),
-                Map.of("java.io", Set.of(bridge)), Set.of(), Map.of());
+                Map.of("java.io", Set.of(bridge), "sun.nio.ch", Set.of(bridge)), Set.of(), Map.of());
     }
 
     /** Retransforms the loaded classes among {@code names} (attach; or JDK classes used before premain). */

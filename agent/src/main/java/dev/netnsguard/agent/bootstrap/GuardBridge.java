@@ -285,6 +285,17 @@ public final class GuardBridge {
         }
     }
 
+    /**
+     * Work queued on an existing socket channel for a library's own I/O thread to write (Apache's
+     * {@code IOSessionImpl.enqueue}, on the thread that makes the request): judged as {@link #socketIo}, on the
+     * queuing thread, because the I/O thread that writes it later runs outside any scope.
+     */
+    public static void channelIo(Object channel) {
+        if (armed && innermostScope(links) != null) {
+            io(SocketTable.fdOfChannel(channel), -1, channel);
+        }
+    }
+
     /** A read or a write on a native socket (Netty's epoll {@code FileDescriptor}): as {@link #socketIo}, by number. */
     public static void nativeSocketIo(int fd, Object detail) {
         if (armed) {

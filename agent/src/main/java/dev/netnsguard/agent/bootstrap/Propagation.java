@@ -387,6 +387,32 @@ public final class Propagation {
         }
     }
 
+    /**
+     * A library queues a task of its own and hands {@code executor} a runner that drains its queue (Vert.x's
+     * {@code TaskQueue}): the calling thread's scopes are taken off until {@link #exit}, so the runner is not
+     * carried and runs later tasks with none; the task itself is {@link #record recorded} for that executor.
+     * Returns what {@link #exit} restores, or null.
+     */
+    public static Object suspendScopes(Object executor) {
+        if (!enabled) {
+            return null;
+        }
+        try {
+            RuntimeLink[] links = GuardBridge.links();
+            boolean any = false;
+            for (RuntimeLink link : links) {
+                any |= link.scope() != null;
+            }
+            if (!any || !propagates.test(executor.getClass())) {
+                return null;
+            }
+            return enter(new Carried(links, new Object[links.length], null, false));
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task queue hand-over", failure);
+            return null;
+        }
+    }
+
     /** The run of a recorded task: installs its scopes; returns what {@link #exit} restores, or null. */
     public static Object enterRecorded(Object task) {
         if (TASKS.isEmpty()) {

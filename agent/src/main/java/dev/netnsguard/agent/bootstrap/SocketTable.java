@@ -27,6 +27,37 @@ final class SocketTable {
         }
     }
 
+    /**
+     * The descriptor of a JDK socket channel ({@code sun.nio.ch.SocketChannelImpl}'s {@code fd}, the same field on
+     * 17 and 25), or null for another kind of channel or where {@code sun.nio.ch} is not opened to this part.
+     */
+    static FileDescriptor fdOfChannel(Object channel) {
+        VarHandle handle = ChannelFd.HANDLE;
+        return handle == null || channel == null || channel.getClass() != ChannelFd.TYPE ? null : (FileDescriptor) handle.get(channel);
+    }
+
+    /** Looked up at the first channel asked about, once the installer has opened {@code sun.nio.ch}. */
+    private static final class ChannelFd {
+        static final Class<?> TYPE = type();
+        static final VarHandle HANDLE = handle();
+
+        private static Class<?> type() {
+            try {
+                return Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
+            } catch (ClassNotFoundException e) {
+                return null;
+            }
+        }
+
+        private static VarHandle handle() {
+            try {
+                return MethodHandles.privateLookupIn(TYPE, MethodHandles.lookup()).findVarHandle(TYPE, "fd", FileDescriptor.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // sun.nio.ch not opened to the bootstrap part: such channels are not judged
+            }
+        }
+    }
+
     static int fdOf(FileDescriptor fd) {
         return fd == null || FD == null ? -1 : (int) FD.get(fd);
     }

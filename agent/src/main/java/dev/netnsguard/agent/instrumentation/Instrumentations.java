@@ -33,6 +33,11 @@ public final class Instrumentations {
             new NettyScheduledFutureTaskInstrumentation(),
             new NettySocketInstrumentation(),
             new NettyFileDescriptorInstrumentation(),
+            new VertxTaskQueueInstrumentation(),
+            new VertxWorkerTaskInstrumentation(),
+            new NettyHashedWheelTimerInstrumentation(),
+            new ApacheIOReactorInstrumentation(),
+            new ApacheIOSessionInstrumentation(),
             new OkHttpTaskQueueInstrumentation(),
             new OkHttpTaskRunnerInstrumentation());
 
