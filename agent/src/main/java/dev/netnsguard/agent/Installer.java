@@ -108,7 +108,9 @@ final class Installer {
         transformer = t;
         inst.addTransformer(t, true);
         // not retransformable: what they inlined stays when the named classes are retransformed (switchOff)
-        own.forEach(hierarchical -> inst.addTransformer(hierarchical, false));
+        for (ClassFileTransformer hierarchical : own) {
+            inst.addTransformer(hierarchical, false);
+        }
         hierarchyTransformers = List.copyOf(own);
         retransform(inst, t.targets());
         connectRuntimes(inst);
