@@ -7,6 +7,7 @@ import dev.netnsguard.agent.instrumentation.Instrumentations;
 import dev.netnsguard.agent.instrumentation.TypeInstrumentation;
 import dev.netnsguard.internal.nsfs.NsLinks;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.lang.reflect.Method;
@@ -35,6 +36,8 @@ final class Installer {
     private static volatile Reporter reporter;
     private static volatile GuardJudge judge;
     private static volatile GuardTransformer transformer;
+    /** The units' transformers of their own (classes matched by hierarchy), installed after {@link #transformer}. */
+    private static volatile List<ClassFileTransformer> hierarchyTransformers = List.of();
     private static volatile Config config;
     private static volatile SelfTest selfTest;
     private static volatile String socketChecks = "off";
@@ -92,13 +95,23 @@ final class Installer {
         GuardBridge.configure(launch, config.expectAnyOutsideScope(), config.recheckEvery(), judge);
         configurePropagation(config);
         GuardTransformer t = new GuardTransformer();
+        List<ClassFileTransformer> own = new ArrayList<>();
         for (TypeInstrumentation unit : Instrumentations.ALL) {
             if (!unit.propagation() || !config.propagation().none()) {
-                t.register(unit);
+                if (unit.hierarchyTransformer() != null) {
+                    own.add(unit.hierarchyTransformer());
+                } else {
+                    t.register(unit);
+                }
             }
         }
         transformer = t;
         inst.addTransformer(t, true);
+        // not retransformable: what they inlined stays when the named classes are retransformed (switchOff)
+        for (ClassFileTransformer hierarchical : own) {
+            inst.addTransformer(hierarchical, false);
+        }
+        hierarchyTransformers = List.copyOf(own);
         retransform(inst, t.targets());
         connectRuntimes(inst);
         socketChecks = "proc: the native part is loading";
@@ -162,6 +175,8 @@ final class Installer {
         GuardTransformer removed = transformer;
         if (removed != null) {
             transformer = null;
+            // classes they already transformed keep the advice; it only propagates, and the bridge is disarmed
+            hierarchyTransformers.forEach(instrumentation::removeTransformer);
             instrumentation.removeTransformer(removed);
             try {
                 retransform(instrumentation, removed.targets());

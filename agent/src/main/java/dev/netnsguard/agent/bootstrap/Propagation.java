@@ -24,7 +24,14 @@ import java.util.function.Predicate;
  *     installs the scope. One-shot tasks leave the map when they run, periodic ones when they are collected.</li>
  * <li>Pool workers drop the scope they inherited from the thread that happened to create them.</li>
  * <li>Libraries' executors (Netty's event loops) use the same wrapping and recording; their worker loops
- *     drop the scopes their thread inherited at its start.</li>
+ *     drop the scopes their thread inherited at its start, and a loop whose thread entered a namespace
+ *     itself ({@code NetNS.threadFactory()}) is that namespace's: no task installs another scope there.</li>
+ * <li>Any other executor's {@code execute(Runnable)} wraps too; inside that call ({@link #handing}) the
+ *     executor's own hand-overs of the same scopes carry nothing more, nor does a library's runner handing its
+ *     worker loop to a pool ({@link #ownHandOver}).</li>
+ * <li>Tasks a runner takes by its own methods, not by a {@code run()} of theirs the agent can hook (OkHttp's
+ *     {@code TaskRunner}, {@code java.util.Timer}), are recorded by identity; the runner's hooks install the
+ *     scope from the task's start to its end ({@link #recordedTaskStarts}, {@link #recordedTaskEnds}).</li>
  * </ul>
  *
  * Every entry point here only records or propagates: a failure is handed to the judge
@@ -45,6 +52,22 @@ public final class Propagation {
     /** The carried context of the task running on this thread, for reports. */
     private static final ThreadLocal<Carried> RUNNING = new ThreadLocal<>();
     private static final ThreadLocal<Boolean> POOL_WORKER = new ThreadLocal<>();
+    /**
+     * The context a general executor's {@code execute} just wrapped a task with, while that call runs: the
+     * executor's own hand-overs inside it (to a pool it delegates to, a worker loop it starts) carry nothing
+     * more, the wrapper already does.
+     */
+    private static final ThreadLocal<Carried> HANDING = new ThreadLocal<>();
+    /**
+     * Set on a library's worker loop whose thread entered a namespace itself before the loop started (an event
+     * loop group on {@code NetNS.threadFactory()}): like the runtime's own executors, it runs what it is handed
+     * in its namespace, and no task installs another scope there.
+     */
+    private static final ThreadLocal<Boolean> NAMESPACE_WORKER = new ThreadLocal<>();
+    /** The token of the recorded task a library's runner runs on this thread, from its start to its end hook. */
+    private static final ThreadLocal<Object> RUNNING_RECORDED = new ThreadLocal<>();
+    /** What {@link #handing} returns where no hand-over was under way before. */
+    private static final Object NO_HANDING = new Object();
     /** Threads started inside a scope, with the scopes they inherited, until their worker loop starts. */
     private static final java.util.Map<Thread, Inherited> INHERITED =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -95,9 +118,17 @@ public final class Propagation {
         @Override
         public void run() {
             Object token = enterSafely(carried, "ThreadPoolExecutor task");
+            // run inline by the executor that wrapped it (a direct executor): the task's own submissions are new
+            Carried handing = HANDING.get();
+            if (handing != null) {
+                HANDING.remove();
+            }
             try {
                 task.run();
             } finally {
+                if (handing != null) {
+                    HANDING.set(handing);
+                }
                 exit(token);
             }
         }
@@ -151,9 +182,8 @@ public final class Propagation {
 
     // ------------------------------------------------------------------ capture
 
-    /** The scopes of the calling thread, or null if it has none or {@code executor} does not carry them. */
-    private static Carried capture(Object executor, boolean once) {
-        RuntimeLink[] links = GuardBridge.links();
+    /** The calling thread's scope of each of {@code links}, or null if it has none: no allocation then. */
+    private static Object[] scopesOf(RuntimeLink[] links) {
         Object[] scopes = null;
         for (int i = 0; i < links.length; i++) {
             Object scope = links[i].scope();
@@ -164,7 +194,14 @@ public final class Propagation {
                 scopes[i] = scope;
             }
         }
-        if (scopes == null || !GuardBridge.armed() || namespaceOwned.test(executor)
+        return scopes;
+    }
+
+    /** The scopes of the calling thread, or null if it has none or {@code executor} does not carry them. */
+    private static Carried capture(Object executor, boolean once) {
+        RuntimeLink[] links = GuardBridge.links();
+        Object[] scopes = scopesOf(links);
+        if (scopes == null || !GuardBridge.armed() || handedOverAlready(links, scopes) || namespaceOwned.test(executor)
                 || !propagates.test(executor == null ? java.util.concurrent.ForkJoinPool.class : executor.getClass())) {
             return null;
         }
@@ -188,6 +225,72 @@ public final class Propagation {
         } catch (Throwable failure) {
             GuardBridge.hookFailed("ThreadPoolExecutor.execute", failure);
             return task;
+        }
+    }
+
+    /** True inside a general executor's {@code execute} that wrapped its task with exactly these scopes. */
+    private static boolean handedOverAlready(RuntimeLink[] links, Object[] scopes) {
+        Carried handing = HANDING.get();
+        if (handing == null || handing.links != links) {
+            return false;
+        }
+        for (int i = 0; i < scopes.length; i++) {
+            if (handing.scopes[i] != scopes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Any executor's {@code execute(Runnable)} (matched by its hierarchy) returned {@code task} wrapped by
+     * {@link #wrap}: until the call ends ({@link #handedOver}), nested hand-overs of the same scopes on this
+     * thread are the executor's own and carry nothing. Returns what {@link #handedOver} restores.
+     */
+    public static Object handing(Runnable task) {
+        try {
+            if (!(task instanceof CarriedRunnable)) {
+                return null;
+            }
+            Carried previous = HANDING.get();
+            HANDING.set(((CarriedRunnable) task).carried);
+            return previous == null ? NO_HANDING : previous;
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("Executor.execute", failure);
+            return null;
+        }
+    }
+
+    /** The end of the {@code execute} call {@link #handing} was told about; {@code previous} may be null. */
+    public static void handedOver(Object previous) {
+        if (previous == null) {
+            return;
+        }
+        if (previous == NO_HANDING) {
+            HANDING.remove();
+        } else {
+            HANDING.set((Carried) previous);
+        }
+    }
+
+    /**
+     * A library's runner hands its own worker loop to a pool (OkHttp's {@code TaskRunner.startAnotherThread()},
+     * called from a scheduling thread or from inside a task): the loop serves every later task, so it carries no
+     * scope, whichever the calling thread has. Returns what {@link #handedOver} restores.
+     */
+    public static Object ownHandOver() {
+        try {
+            RuntimeLink[] links = GuardBridge.links();
+            Object[] scopes = scopesOf(links);
+            if (scopes == null) {
+                return null;
+            }
+            Carried previous = HANDING.get();
+            HANDING.set(new Carried(links, scopes, null, false));
+            return previous == null ? NO_HANDING : previous;
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("library worker hand-over", failure);
+            return null;
         }
     }
 
@@ -238,6 +341,49 @@ public final class Propagation {
             }
         } catch (Throwable failure) {
             GuardBridge.hookFailed("task submission", failure);
+        }
+    }
+
+    /**
+     * A task object a library schedules again and again (OkHttp's {@code TaskQueue.schedule}): it carries the
+     * scopes of its latest scheduling, none if that was outside scopes. Its runs are {@link #recordedTaskStarts}'s.
+     */
+    public static void recordLatest(Object executor, Object task) {
+        if (!enabled || task == null) {
+            return;
+        }
+        try {
+            Carried carried = capture(executor, false);
+            if (carried != null) {
+                expungeCollected();
+                TASKS.put(new TaskKey(task, COLLECTED), carried);
+            } else if (!TASKS.isEmpty()) {
+                TASKS.remove(new TaskKey(task, null));
+            }
+        } catch (Throwable failure) {
+            GuardBridge.hookFailed("task submission", failure);
+        }
+    }
+
+    /**
+     * A runner is about to run {@code task} on this thread (OkHttp's {@code TaskRunner}, a {@code Timer}'s thread),
+     * and tells its end by another hook ({@link #recordedTaskEnds}): the task's recorded scopes are installed until
+     * then.
+     */
+    public static void recordedTaskStarts(Object task) {
+        recordedTaskEnds();
+        Object token = enterRecorded(task);
+        if (token != null) {
+            RUNNING_RECORDED.set(token);
+        }
+    }
+
+    /** The task {@link #recordedTaskStarts} was told about ended: the thread's own scopes are put back. */
+    public static void recordedTaskEnds() {
+        Object token = RUNNING_RECORDED.get();
+        if (token != null) {
+            RUNNING_RECORDED.remove();
+            exit(token);
         }
     }
 
@@ -340,6 +486,9 @@ public final class Propagation {
     }
 
     static Object enter(Carried carried) {
+        if (NAMESPACE_WORKER.get() != null) {
+            return null;
+        }
         Object[] previous = new Object[carried.links.length];
         for (int i = 0; i < previous.length; i++) {
             previous[i] = carried.links[i].swap(carried.scopes[i]);
@@ -427,8 +576,10 @@ public final class Propagation {
      * A library's worker loop starts on the calling thread (a Netty event loop): the thread is a pool
      * worker from now on, and drops the scopes it inherited from whichever thread started it. A scope
      * the thread entered itself (a namespace thread of {@code NetNS.threadFactory()}, which enters its
-     * namespace before it runs the loop) is not an inherited one and stays. Only the first call on a
-     * thread does anything: later calls cost one thread-local read.
+     * namespace before it runs the loop) is not an inherited one and stays, and makes the loop the
+     * namespace's own: tasks handed to it from inside other scopes run in its namespace with its scope, as on
+     * the runtime's executors. Only the first call on a thread does anything: later calls cost one
+     * thread-local read.
      */
     public static void libraryWorkerStarts(Object executor) {
         if (POOL_WORKER.get() != null) {
@@ -437,6 +588,12 @@ public final class Propagation {
         try {
             POOL_WORKER.set(Boolean.TRUE);
             Inherited inherited = INHERITED.remove(Thread.currentThread());
+            for (RuntimeLink link : GuardBridge.links()) {
+                Object scope = link.scope();
+                if (scope != null && (inherited == null || !inherited.holds(link, scope))) {
+                    NAMESPACE_WORKER.set(Boolean.TRUE);
+                }
+            }
             if (inherited == null || !enabled || !propagates.test(executor.getClass())) {
                 return;
             }
@@ -459,6 +616,15 @@ public final class Propagation {
         Inherited(RuntimeLink[] links, Object[] scopes) {
             this.links = links;
             this.scopes = scopes;
+        }
+
+        boolean holds(RuntimeLink link, Object scope) {
+            for (int i = 0; i < links.length; i++) {
+                if (links[i] == link && scopes[i] == scope) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

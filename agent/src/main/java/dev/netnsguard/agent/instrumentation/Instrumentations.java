@@ -25,6 +25,9 @@ public final class Instrumentations {
             new ForkJoinPoolInstrumentation(),
             new ForkJoinTaskInstrumentation(),
             new ForkJoinWorkerThreadInstrumentation(),
+            new ExecutorInstrumentation(),
+            new TimerInstrumentation(),
+            new TimerQueueInstrumentation(),
             new NettyEventExecutorInstrumentation(),
             new NettyScheduledExecutorInstrumentation(),
             new NettyScheduledFutureTaskInstrumentation(),
@@ -34,7 +37,9 @@ public final class Instrumentations {
             new VertxWorkerTaskInstrumentation(),
             new NettyHashedWheelTimerInstrumentation(),
             new ApacheIOReactorInstrumentation(),
-            new ApacheIOSessionInstrumentation());
+            new ApacheIOSessionInstrumentation(),
+            new OkHttpTaskQueueInstrumentation(),
+            new OkHttpTaskRunnerInstrumentation());
 
     /** Entry points no unit guards, and why. */
     public static final List<Coverage> NOT_COVERED = List.of(

@@ -34,6 +34,15 @@ public interface TypeInstrumentation {
     }
 
     /**
+     * For a unit whose classes are found by their hierarchy (the implementors of an interface) rather than
+     * by name: the transformer of its own that matches them as they load; null for units matched by name,
+     * which are {@linkplain GuardTransformer#register registered} with the guard's transformer instead.
+     */
+    default java.lang.instrument.ClassFileTransformer hierarchyTransformer() {
+        return null;
+    }
+
+    /**
      * Adds this unit's advice to {@code transformer}, for its own type only. Called when the type is first
      * transformed, not at install: matchers built here cost a JVM nothing until then.
      */

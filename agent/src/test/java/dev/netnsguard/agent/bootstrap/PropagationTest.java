@@ -114,7 +114,6 @@ class PropagationTest {
         Runnable wrapped = Propagation.wrap(this, () -> seen[0] = Propagation.submittedFrom());
         runtime.current.remove();
         wrapped.run();
-        assertNull(seen[0]);
     }
 
     @Test
@@ -163,6 +162,85 @@ class PropagationTest {
         Propagation.threadInherits(namespaceThread);
         namespaceThread.start();
         assertSame(red, seen.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aLoopWhoseThreadEnteredItsNamespaceRunsHandedTasksWithItsOwnScope() throws Exception {
+        TestRuntime.TestScope red = new TestRuntime.TestScope(4026530001L, "red");
+        runtime.current.set(blue);
+        Object[] inTask = new Object[1];
+        Runnable task = Propagation.wrap(this, () -> inTask[0] = runtime.current.get());
+        runtime.current.remove();
+        CompletableFuture<Object> after = new CompletableFuture<>();
+        Thread namespaceThread = new Thread(() -> {
+            runtime.current.set(red); // a thread of NetNS.threadFactory() enters its namespace first
+            Propagation.libraryWorkerStarts(this);
+            task.run();
+            after.complete(runtime.current.get());
+        });
+        namespaceThread.start();
+        assertSame(red, after.get(10, TimeUnit.SECONDS));
+        assertSame(red, inTask[0], "the task handed over from blue's scope runs with the loop's namespace");
+    }
+
+    /** What a general executor's advice does around its execute(Runnable): wrap, then the hand-over until it returns. */
+    private Object executeEnter(Runnable[] task) {
+        Runnable carried = Propagation.wrap(this, task[0]);
+        if (carried == task[0]) {
+            return null;
+        }
+        task[0] = carried;
+        return Propagation.handing(carried);
+    }
+
+    @Test
+    void anExecutorsOwnHandOversInsideItsExecuteCarryNothingMore() {
+        runtime.current.set(blue);
+        Runnable[] task = {() -> { }};
+        Object previous = executeEnter(task);
+        assertInstanceOf(Propagation.CarriedRunnable.class, task[0]);
+        int recorded = Propagation.recordedTasks();
+        try {
+            Runnable worker = () -> { };
+            assertSame(worker, Propagation.wrap(this, worker), "a worker it hands to the pool it delegates to");
+            Object scheduled = new Object();
+            Propagation.record(this, scheduled, true);
+            assertEquals(recorded, Propagation.recordedTasks(), "a scheduled task wrapping the carried one");
+            assertSame(task[0], Propagation.wrap(this, task[0]), "the wrapper itself");
+            TestRuntime.TestScope red = new TestRuntime.TestScope(4026530001L, "red");
+            runtime.current.set(red);
+            assertInstanceOf(Propagation.CarriedRunnable.class, Propagation.wrap(this, worker), "another scope's work is new");
+            runtime.current.set(blue);
+        } finally {
+            Propagation.handedOver(previous);
+        }
+        Runnable later = () -> { };
+        assertInstanceOf(Propagation.CarriedRunnable.class, Propagation.wrap(this, later), "after the call, hand-overs carry again");
+    }
+
+    @Test
+    void aTaskRunInlineByTheExecutorThatWrappedItCarriesItsOwnSubmissions() {
+        runtime.current.set(blue);
+        Object[] inner = new Object[1];
+        Runnable[] task = {() -> inner[0] = Propagation.wrap(this, () -> { })};
+        Object previous = executeEnter(task);
+        try {
+            task[0].run(); // a direct executor
+        } finally {
+            Propagation.handedOver(previous);
+        }
+        assertInstanceOf(Propagation.CarriedRunnable.class, inner[0]);
+    }
+
+    @Test
+    void anExecuteOutsideScopesLeavesNoHandOver() {
+        Runnable[] task = {() -> { }};
+        Runnable original = task[0];
+        assertNull(executeEnter(task));
+        assertSame(original, task[0]);
+        Propagation.handedOver(null);
+        runtime.current.set(blue);
+        assertInstanceOf(Propagation.CarriedRunnable.class, Propagation.wrap(this, original));
     }
 
     @Test
