@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,11 +41,19 @@ final class GuardReport implements BeforeEachCallback, AfterEachCallback {
             }
             return;
         }
-        byte[] all = Files.readAllBytes(FILE);
-        String added = new String(all, (int) sizeBefore, all.length - (int) sizeBefore, StandardCharsets.UTF_8);
+        String added = String.join("\n", added());
         if (expected != null && added.lines().allMatch(l -> l.startsWith("{\"kind\":\"" + expected.value() + "\""))) {
             return;
         }
         throw new AssertionError("the guard reported violations during " + context.getDisplayName() + ":\n" + added);
+    }
+
+    /** The report's lines (one violation each, JSON) written since this test started. */
+    List<String> added() throws IOException {
+        if (!Files.exists(FILE)) {
+            return List.of();
+        }
+        byte[] all = Files.readAllBytes(FILE);
+        return new String(all, (int) sizeBefore, all.length - (int) sizeBefore, StandardCharsets.UTF_8).lines().toList();
     }
 }
