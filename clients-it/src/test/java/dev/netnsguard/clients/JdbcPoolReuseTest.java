@@ -2,10 +2,7 @@ package dev.netnsguard.clients;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.netnsguard.NetNS;
 import dev.netnsguard.NetNSViolationError;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,43 +29,23 @@ class JdbcPoolReuseTest {
     @RegisterExtension
     final GuardReport guard = new GuardReport();
 
-    private static TestNamespace namespace;
-    private static PostgresInside launch;
-    private static PostgresInside inside;
-    private static int port;
+    private static TwinPostgres twins;
 
     @BeforeAll
     static void start() throws Exception {
-        namespace = new TestNamespace();
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        try {
-            launch = new PostgresInside(NetNS.launch(), port);
-            inside = new PostgresInside(namespace.ns, port);
-        } catch (Exception | Error e) {
-            stop();
-            throw e;
-        }
+        twins = TwinPostgres.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (inside != null) {
-                inside.close();
-            }
-            if (launch != null) {
-                launch.close();
-            }
-        } finally {
-            namespace.close();
+        if (twins != null) {
+            twins.close();
         }
     }
 
     private static HikariDataSource newPool() {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&sslmode=disable");
+        config.setJdbcUrl(twins.url());
         config.setMaximumPoolSize(1); // one connection: the one used outside is the one handed out inside
         config.setMinimumIdle(1);
         config.setConnectionTimeout(30_000);
@@ -89,9 +66,9 @@ class JdbcPoolReuseTest {
     @ExpectedViolation("SOCKET_IO")
     void aPoolFilledOutsideHandsItsLaunchConnectionToACallAndTheGuardRefusesTheQuery() throws Exception {
         try (HikariDataSource pool = newPool()) {
-            assertEquals(launch.dataDirectory(), whoAnswers(pool), "the pool's connection is the launch server's");
+            assertEquals(twins.launch.dataDirectory(), whoAnswers(pool), "the pool's connection is the launch server's");
 
-            Throwable refused = assertThrows(Throwable.class, () -> namespace.ns.call(host -> whoAnswers(pool)));
+            Throwable refused = assertThrows(Throwable.class, () -> twins.namespace.ns.call(host -> whoAnswers(pool)));
 
             for (Throwable t = refused; t != null; t = t.getCause()) {
                 if (t instanceof NetNSViolationError) {
@@ -105,18 +82,18 @@ class JdbcPoolReuseTest {
 
     @Test
     void aPoolMadeAndUsedInsideOneCallReachesTheServerInside() throws Exception {
-        List<Path> answers = namespace.ns.call(host -> {
+        List<Path> answers = twins.namespace.ns.call(host -> {
             try (HikariDataSource pool = newPool()) {
                 return List.of(whoAnswers(pool), whoAnswers(pool));
             }
         });
-        assertEquals(List.of(inside.dataDirectory(), inside.dataDirectory()), answers);
+        assertEquals(List.of(twins.inside.dataDirectory(), twins.inside.dataDirectory()), answers);
     }
 
     @Test
     void aPoolUsedOnlyOutsideReachesTheLaunchServer() throws Exception {
         try (HikariDataSource pool = newPool()) {
-            assertEquals(List.of(launch.dataDirectory(), launch.dataDirectory()), List.of(whoAnswers(pool), whoAnswers(pool)));
+            assertEquals(List.of(twins.launch.dataDirectory(), twins.launch.dataDirectory()), List.of(whoAnswers(pool), whoAnswers(pool)));
         }
     }
 }

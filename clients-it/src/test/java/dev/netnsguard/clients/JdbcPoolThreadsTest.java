@@ -4,8 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.netnsguard.NetNS;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,37 +49,17 @@ class JdbcPoolThreadsTest {
 
     private static final Pattern THREAD = Pattern.compile("\"thread\":\"([^\"]*)\"");
 
-    private static TestNamespace namespace;
-    private static PostgresInside launch;
-    private static PostgresInside inside;
-    private static int port;
+    private static TwinPostgres twins;
 
     @BeforeAll
     static void start() throws Exception {
-        namespace = new TestNamespace();
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        try {
-            launch = new PostgresInside(NetNS.launch(), port);
-            inside = new PostgresInside(namespace.ns, port);
-        } catch (Exception | Error e) {
-            stop();
-            throw e;
-        }
+        twins = TwinPostgres.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (inside != null) {
-                inside.close();
-            }
-            if (launch != null) {
-                launch.close();
-            }
-        } finally {
-            namespace.close();
+        if (twins != null) {
+            twins.close();
         }
     }
 
@@ -103,7 +81,7 @@ class JdbcPoolThreadsTest {
      */
     private static HikariDataSource lazyPool(String urlTail, ThreadFactory threads) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&sslmode=disable" + urlTail);
+        config.setJdbcUrl(twins.url() + urlTail);
         config.setMaximumPoolSize(1);
         config.setMinimumIdle(0);
         config.setInitializationFailTimeout(-1);
@@ -155,13 +133,13 @@ class JdbcPoolThreadsTest {
     void theCallersScopeGoesWithTheRequestToTheLaunchAdderThatRefusesToConnect() throws Exception {
         CountedThreads threads = new CountedThreads();
         try (HikariDataSource pool = lazyPool("", threads)) {
-            assertEquals(launch.dataDirectory(), whoAnswers(pool), "the adder started outside reaches the launch server");
+            assertEquals(twins.launch.dataDirectory(), whoAnswers(pool), "the adder started outside reaches the launch server");
             evictIdle(pool);
 
-            assertThrows(SQLTransientConnectionException.class, () -> namespace.ns.call(host -> whoAnswers(pool)),
+            assertThrows(SQLTransientConnectionException.class, () -> twins.namespace.ns.call(host -> whoAnswers(pool)),
                     "the adder's connection for the call was refused, so the call's request times out");
             assertEquals(3, threads.made.get(), "the housekeeper, one adder (the launch one, asked twice), one closer");
-            assertAllOnOnePoolThread("\"kind\":\"SOCKET_OPEN\",\"expected\":" + namespace.ns.inode()
+            assertAllOnOnePoolThread("\"kind\":\"SOCKET_OPEN\",\"expected\":" + twins.namespace.ns.inode()
                     + ",\"actual\":" + NetNS.launch().inode() + ",");
         }
     }
@@ -175,9 +153,9 @@ class JdbcPoolThreadsTest {
     @ExpectedViolation("STRAY_THREAD")
     void aPoolStartedInsideACallMakesConnectionsForOutsideCallersInTheNamespace() throws Exception {
         CountedThreads threads = new CountedThreads();
-        HikariDataSource pool = namespace.ns.call(host -> lazyPool("", threads));
+        HikariDataSource pool = twins.namespace.ns.call(host -> lazyPool("", threads));
         try {
-            assertEquals(inside.dataDirectory(), namespace.ns.call(host -> whoAnswers(pool)),
+            assertEquals(twins.inside.dataDirectory(), twins.namespace.ns.call(host -> whoAnswers(pool)),
                     "the adder started from the call reaches the server inside");
             evictIdle(pool);
 
@@ -185,7 +163,7 @@ class JdbcPoolThreadsTest {
                     "the adder born in the namespace was refused a socket for the outside request");
             assertEquals(3, threads.made.get(), "the housekeeper, one adder (the namespace's, asked twice), one closer");
             assertAllOnOnePoolThread("\"kind\":\"STRAY_THREAD\",\"expected\":" + NetNS.launch().inode()
-                    + ",\"actual\":" + namespace.ns.inode() + ",");
+                    + ",\"actual\":" + twins.namespace.ns.inode() + ",");
         } finally {
             pool.close();
         }
@@ -201,14 +179,14 @@ class JdbcPoolThreadsTest {
     void aNamespaceBoundPoolReachesTheServerInsideFromInsideAndOutsideTheCall() throws Exception {
         CountedThreads threads = new CountedThreads();
         try (HikariDataSource pool = lazyPool("&socketFactory=dev.netnsguard.NetNSSocketFactory&socketFactoryArg="
-                + namespace.name, threads)) {
+                + twins.namespace.name, threads)) {
             Path outside = whoAnswers(pool);
             evictIdle(pool);
-            Path inCall = namespace.ns.call(host -> whoAnswers(pool));
+            Path inCall = twins.namespace.ns.call(host -> whoAnswers(pool));
             evictIdle(pool);
             Path outsideAgain = whoAnswers(pool);
 
-            assertEquals(List.of(inside.dataDirectory(), inside.dataDirectory(), inside.dataDirectory()),
+            assertEquals(List.of(twins.inside.dataDirectory(), twins.inside.dataDirectory(), twins.inside.dataDirectory()),
                     List.of(outside, inCall, outsideAgain));
         }
     }

@@ -261,4 +261,36 @@ class PropagationTest {
         }
         assertEquals(List.of("ThreadPoolExecutor task: swap broke", "pool worker start: swap broke"), runtime.failedHooks);
     }
+
+    /**
+     * {@link Propagation#suspendScopes}: a library queue (Vert.x's {@code TaskQueue}) hands its runner to an
+     * executor without the submitter's scopes, so the runner is not carried, while the task itself is recorded.
+     */
+    @Test
+    void theRunnerHandedOverWhileSuspendedIsNotCarriedAndTheScopeComesBack() {
+        runtime.current.set(blue);
+        Runnable task = () -> { };
+        Propagation.record(this, task, true);
+        Object token = Propagation.suspendScopes(this);
+        Runnable runner = () -> { };
+        assertNull(runtime.current.get());
+        assertSame(runner, Propagation.wrap(this, runner), "the runner is handed over with no scope");
+        Propagation.exit(token);
+        assertSame(blue, runtime.current.get());
+
+        runtime.current.remove();
+        Object running = Propagation.enterRecorded(task);
+        assertSame(blue, runtime.current.get(), "the task runs with its submitter's scope");
+        Propagation.exit(running);
+        assertNull(runtime.current.get());
+    }
+
+    @Test
+    void outsideScopesOrForAQueueThePolicyExcludesNothingIsSuspended() {
+        assertNull(Propagation.suspendScopes(this));
+        runtime.current.set(blue);
+        Propagation.configure(true, type -> false, executor -> false, true);
+        assertNull(Propagation.suspendScopes(this));
+        assertSame(blue, runtime.current.get());
+    }
 }
