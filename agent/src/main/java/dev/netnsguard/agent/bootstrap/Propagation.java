@@ -537,10 +537,15 @@ public final class Propagation {
             if (POOL_WORKER.get() == null) {
                 POOL_WORKER.set(Boolean.TRUE);
             }
-            if (!enabled || namespaceOwned.test(executor) || !propagates.test(executor.getClass())) {
+            if (!enabled) {
                 return;
             }
-            for (RuntimeLink link : GuardBridge.links()) {
+            // Runs before every task: the common case, a worker with no scope to drop, asks nothing more.
+            RuntimeLink[] links = GuardBridge.links();
+            if (scopesOf(links) == null || namespaceOwned.test(executor) || !propagates.test(executor.getClass())) {
+                return;
+            }
+            for (RuntimeLink link : links) {
                 if (link.scope() != null) {
                     link.swap(null);
                 }
