@@ -8,6 +8,8 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Apache HttpClient 5's async client hands every connect to its I/O reactor's thread, which opens the socket,
@@ -55,6 +58,26 @@ class ApacheAsyncClientTest {
         return HttpAsyncClients.custom().setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).build());
     }
 
+    /** One reactor thread and a pool whose idle connections the test can see. */
+    private static HttpAsyncClientBuilder oneReactorThread(PoolingAsyncClientConnectionManager pool) {
+        return oneReactorThread().setConnectionManager(pool);
+    }
+
+    /**
+     * Waits until the request before has given its connection back to {@code pool}: the client completes the
+     * response before it releases the connection (on the reactor's thread), and a request made in between
+     * would open a connection of its own instead of reusing the pooled one.
+     */
+    private static void connectionBackIn(PoolingAsyncClientConnectionManager pool) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pool.getTotalStats().getAvailable() < 1) {
+            if (System.nanoTime() > deadline) {
+                fail("the first request's connection never came back to the pool: " + pool.getTotalStats());
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private static CloseableHttpAsyncClient started(HttpAsyncClientBuilder builder) {
         CloseableHttpAsyncClient started = builder.build();
         started.start();
@@ -70,8 +93,10 @@ class ApacheAsyncClientTest {
     @Test
     void aPooledConnectionUsedInsideAScopeOfAnotherNamespaceIsReported() throws Exception {
         NetnsGuard.install("mode=report,log=none");
-        client = started(oneReactorThread());
+        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create().build();
+        client = started(oneReactorThread(pool));
         assertEquals(TwinServers.LAUNCH, get(client));
+        connectionBackIn(pool);
         NetnsGuard.resetCounters();
 
         String inside = twins.servers().blue().call(host -> get(client));
@@ -89,8 +114,10 @@ class ApacheAsyncClientTest {
     @Test
     void strictModeStopsTheRequestOnAPooledConnectionBeforeItIsQueued() throws Exception {
         NetnsGuard.install("mode=strict,log=none");
-        client = started(oneReactorThread());
+        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create().build();
+        client = started(oneReactorThread(pool));
         assertEquals(TwinServers.LAUNCH, assertSilent(() -> get(client)));
+        connectionBackIn(pool);
 
         NetNSViolationError error = assertThrows(NetNSViolationError.class, () -> twins.servers().blue().call(host -> get(client)));
 
