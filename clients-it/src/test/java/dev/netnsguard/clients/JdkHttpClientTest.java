@@ -73,7 +73,10 @@ class JdkHttpClientTest {
         // the request is then written by a thread of the executor, inside the namespace's scope.
         IOException refused = assertThrows(IOException.class, () -> send(client, http.servers.url("/")));
         assertTrue(refused.getMessage().contains("netns-guard: SOCKET_IO"), refused.toString());
-        assertEquals(0, http.servers.insideClientPorts().size() + http.servers.outsideRequests(), "the write was refused before it left");
+        // The refused write never reaches the launch server, which is where a missed check would land. The client
+        // may retry the GET on a new connection after the failure (once on JDK 17 a request reached a server
+        // after the refusal), opened where its own threads are: only the launch server's count is asserted.
+        assertEquals(0, http.servers.outsideRequests(), "the write was refused before it left");
     }
 
     @Test
