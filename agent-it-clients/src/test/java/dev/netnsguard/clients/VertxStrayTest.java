@@ -70,12 +70,20 @@ class VertxStrayTest {
         String answer = await(get(VertxHttp.pooledClient(vertx), twins.servers().port()));
 
         assertEquals(TwinServers.BLUE, answer, "the misuse happened: a request made outside scopes reached blue's server");
+        assertOnlyStraysFromBlue("vert.x-eventloop-thread-", "born in net:[" + twins.servers().blue().inode() + "] inside a scope");
+    }
+
+    /**
+     * Only STRAY_THREAD reports, each a socket opened for the launch namespace on a pool thread named
+     * {@code threadPrefix...} that lives in blue, whose report says {@code born}.
+     */
+    private static void assertOnlyStraysFromBlue(String threadPrefix, String born) {
         for (Violation v : assertOnly("STRAY_THREAD")) {
             assertEquals(NetnsGuard.launchInode(), v.expected(), v.toString());
             assertEquals(twins.servers().blue().inode(), v.actual(), v.toString());
-            assertTrue(v.thread().startsWith("vert.x-eventloop-thread-"), v.toString());
+            assertTrue(v.thread().startsWith(threadPrefix), v.toString());
             assertTrue(v.detail().startsWith("SOCKET_OPEN on pool thread"), v.detail());
-            assertTrue(v.detail().contains("born in net:[" + twins.servers().blue().inode() + "] inside a scope"), v.detail());
+            assertTrue(v.detail().contains(born), v.detail());
         }
     }
 
@@ -91,15 +99,9 @@ class VertxStrayTest {
         String answer = await(context.executeBlocking(() -> socketGet(twins.servers().port())));
 
         assertEquals(TwinServers.BLUE, answer, "the misuse happened: blocking code handed over outside scopes reached blue's server");
-        for (Violation v : assertOnly("STRAY_THREAD")) {
-            assertEquals(NetnsGuard.launchInode(), v.expected(), v.toString());
-            assertEquals(twins.servers().blue().inode(), v.actual(), v.toString());
-            assertTrue(v.thread().startsWith("vert.x-worker-thread-"), v.toString());
-            // the context's queue hands its runner to the pool with the submitter's scope taken off, so the
-            // worker is started by the call's thread in blue, though not inside its scope
-            assertTrue(v.detail().startsWith("SOCKET_OPEN on pool thread"), v.detail());
-            assertTrue(v.detail().contains("born in net:[" + twins.servers().blue().inode() + "], started by \"netns-"), v.detail());
-        }
+        // the context's queue hands its runner to the pool with the submitter's scope taken off, so the
+        // worker is started by the call's thread in blue, though not inside its scope
+        assertOnlyStraysFromBlue("vert.x-worker-thread-", "born in net:[" + twins.servers().blue().inode() + "], started by \"netns-");
     }
 
     @Test
