@@ -9,8 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,19 +27,8 @@ class JdbcPoolReuseTest {
     @RegisterExtension
     final GuardReport guard = new GuardReport();
 
-    private static TwinPostgres twins;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twins = TwinPostgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (twins != null) {
-            twins.close();
-        }
-    }
+    @RegisterExtension
+    static final TwinPostgres twins = new TwinPostgres();
 
     private static HikariDataSource newPool() {
         HikariConfig config = new HikariConfig();

@@ -17,8 +17,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,19 +47,8 @@ class JdbcPoolThreadsTest {
 
     private static final Pattern THREAD = Pattern.compile("\"thread\":\"([^\"]*)\"");
 
-    private static TwinPostgres twins;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twins = TwinPostgres.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (twins != null) {
-            twins.close();
-        }
-    }
+    @RegisterExtension
+    static final TwinPostgres twins = new TwinPostgres();
 
     /** Counts the threads the pool made for its housekeeper, adder and closer executors. */
     private static final class CountedThreads implements ThreadFactory {

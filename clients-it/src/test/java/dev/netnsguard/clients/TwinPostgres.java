@@ -3,43 +3,33 @@ package dev.netnsguard.clients;
 import dev.netnsguard.NetNS;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Two real PostgreSQL servers on 127.0.0.1 and one port, one in the launch namespace and one in a test
  * namespace, each answering with its own data directory: the oracle of the JDBC pool tests (which server a
- * connection really reached). Whatever fails while starting is stopped again before the failure is thrown.
+ * connection really reached). Started once per test class that registers it, stopped after it; whatever
+ * fails while starting is stopped again before the failure is thrown.
  */
-final class TwinPostgres implements AutoCloseable {
-    final TestNamespace namespace;
-    final PostgresInside launch;
-    final PostgresInside inside;
-    final int port;
+final class TwinPostgres implements BeforeAllCallback, AfterAllCallback {
+    TestNamespace namespace;
+    PostgresInside launch;
+    PostgresInside inside;
+    private int port;
 
-    private TwinPostgres(TestNamespace namespace, PostgresInside launch, PostgresInside inside, int port) {
-        this.namespace = namespace;
-        this.launch = launch;
-        this.inside = inside;
-        this.port = port;
-    }
-
-    static TwinPostgres start() throws Exception {
-        TestNamespace namespace = new TestNamespace();
-        PostgresInside launch = null;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        namespace = new TestNamespace();
         try {
-            int port;
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
             launch = new PostgresInside(NetNS.launch(), port);
-            return new TwinPostgres(namespace, launch, new PostgresInside(namespace.ns, port), port);
+            inside = new PostgresInside(namespace.ns, port);
         } catch (Exception | Error e) {
-            try {
-                if (launch != null) {
-                    launch.close();
-                }
-            } finally {
-                namespace.close();
-            }
+            afterAll(context);
             throw e;
         }
     }
@@ -50,12 +40,16 @@ final class TwinPostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
         try {
             try {
-                inside.close();
+                if (inside != null) {
+                    inside.close();
+                }
             } finally {
-                launch.close();
+                if (launch != null) {
+                    launch.close();
+                }
             }
         } finally {
             namespace.close();
