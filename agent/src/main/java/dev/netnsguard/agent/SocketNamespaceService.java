@@ -44,18 +44,39 @@ final class SocketNamespaceService implements SocketNamespace {
     private static final int MAX_NAMESPACES = 4096;
     private static final int EBADF = 9;
 
-    private final MethodHandle cookie;
-    private final MethodHandle inode;
-    private final MethodHandle close;
-    private final Map<Long, Long> inodeOfCookie = new ConcurrentHashMap<>();
+    /** The library's class, once loaded: what {@link Calls} links to. */
+    private static volatile Class<?> natives;
 
-    private SocketNamespaceService(Class<?> natives) throws ReflectiveOperationException {
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-        MethodType ofFd = MethodType.methodType(long.class, int.class);
-        cookie = lookup.findStatic(natives, "cookie", ofFd);
-        inode = lookup.findStatic(natives, "inode", ofFd);
-        close = lookup.findStatic(natives, "close", MethodType.methodType(int.class, int.class));
+    private final Map<Long, Long> inodeOfCookie = new ConcurrentHashMap<>();
+    /**
+     * The last cookie asked about and its inode: most sockets are born where the one before was, and this
+     * answers them without boxing the cookie for the map. A plain field: a record's fields are final, so a
+     * thread that sees an instance sees it whole, and one that sees an older one only misses.
+     */
+    private Known last = new Known(0, 0);
+
+    private record Known(long cookie, long inode) {}
+
+    /**
+     * The library's functions as constants, so that the JIT compiles each call to a direct call of the native
+     * method (through an instance field it would go through the method handle's own linkage: a tenth of what the
+     * guard adds to a socket's birth). Initialised at the first call, after {@link #load} set {@link #natives}.
+     */
+    private static final class Calls {
+        static final MethodHandle COOKIE = find("cookie", MethodType.methodType(long.class, int.class));
+        static final MethodHandle INODE = find("inode", MethodType.methodType(long.class, int.class));
+        static final MethodHandle CLOSE = find("close", MethodType.methodType(int.class, int.class));
+
+        private static MethodHandle find(String name, MethodType type) {
+            try {
+                return MethodHandles.publicLookup().findStatic(natives, name, type);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the agent's native part has no " + name + type, e);
+            }
+        }
     }
+
+    private SocketNamespaceService() {}
 
     /**
      * Defines the module, loads the library and checks it on a socket of its own.
@@ -71,7 +92,7 @@ final class SocketNamespaceService implements SocketNamespace {
         try {
             Module module = defineModule(agentLoader);
             enableNativeAccess(inst, module);
-            Class<?> natives = Class.forName(module.getName() + ".SocketNamespaces", true, module.getClassLoader());
+            natives = Class.forName(module.getName() + ".SocketNamespaces", true, module.getClassLoader());
             Path dir = privateDirectory();
             Path file = dir.resolve("libnetnsguard-sockets.so");
             // java.io, not Files.copy: on JDK 25 that goes through Channels, which loads SocketChannelImpl,
@@ -86,7 +107,7 @@ final class SocketNamespaceService implements SocketNamespace {
                 Files.deleteIfExists(file); // mapped once loaded
                 Files.deleteIfExists(dir);
             }
-            SocketNamespaceService service = new SocketNamespaceService(natives);
+            SocketNamespaceService service = new SocketNamespaceService();
             service.prove();
             return service;
         } catch (Throwable e) {
@@ -117,7 +138,7 @@ final class SocketNamespaceService implements SocketNamespace {
 
     /** The library answers: asked about no descriptor at all, it says EBADF. */
     private void prove() throws Throwable {
-        long answer = (long) inode.invokeExact(-1);
+        long answer = (long) Calls.INODE.invokeExact(-1);
         if (answer != -EBADF) {
             throw new IllegalStateException("it answered " + answer + " for fd -1, not -EBADF");
         }
@@ -126,14 +147,19 @@ final class SocketNamespaceService implements SocketNamespace {
     @Override
     public long inodeOf(int fd) {
         try {
-            long c = (long) cookie.invokeExact(fd);
+            long c = (long) Calls.COOKIE.invokeExact(fd);
             if (c > 0) {
+                Known recent = last;
+                if (recent.cookie == c) {
+                    return recent.inode;
+                }
                 Long known = inodeOfCookie.get(c);
                 if (known != null) {
+                    last = new Known(c, known);
                     return known;
                 }
             }
-            long i = (long) inode.invokeExact(fd);
+            long i = (long) Calls.INODE.invokeExact(fd);
             if (i <= 0) {
                 return 0;
             }
@@ -142,6 +168,7 @@ final class SocketNamespaceService implements SocketNamespace {
                     inodeOfCookie.clear();
                 }
                 inodeOfCookie.put(c, i);
+                last = new Known(c, i);
             }
             return i;
         } catch (Throwable e) {
@@ -152,7 +179,7 @@ final class SocketNamespaceService implements SocketNamespace {
     @Override
     public void close(int fd) {
         try {
-            int ignored = (int) close.invokeExact(fd);
+            int ignored = (int) Calls.CLOSE.invokeExact(fd);
         } catch (Throwable e) {
             // the descriptor leaks; the application got its error either way
         }

@@ -211,7 +211,7 @@ public final class GuardBridge {
             } else {
                 SocketTable.record(n, born);
                 threadSwitched(born); // the creating thread is where its new socket is: the cache is exact again
-                error = threadVerdict(ViolationKind.SOCKET_OPEN, null);
+                error = threadVerdict(ViolationKind.SOCKET_OPEN, born, null);
             }
         } catch (Throwable failure) {
             hookFailed(ViolationKind.SOCKET_OPEN.name(), failure);
@@ -496,7 +496,7 @@ public final class GuardBridge {
         }
         Error error = null;
         try {
-            error = threadVerdict(kind, detail);
+            error = threadVerdict(kind, 0, detail);
         } catch (Throwable failure) {
             hookFailed(kind.name(), failure);
         }
@@ -505,18 +505,23 @@ public final class GuardBridge {
         }
     }
 
-    private static Error threadVerdict(ViolationKind kind, Object detail) {
+    /**
+     * The calling thread against what its innermost scope expects (without one, the launch namespace unless any
+     * is fine). {@code known} is the thread's namespace where the caller has just learnt it from the kernel, or 0
+     * to take it from the thread's cache.
+     */
+    private static Error threadVerdict(ViolationKind kind, long known, Object detail) {
         for (RuntimeLink link : links) {
             Object scope = link.scope();
             if (scope != null) {
-                return threadVerdict(kind, link.inodeOf(scope), scope, detail);
+                return threadVerdict(kind, link.inodeOf(scope), known, scope, detail);
             }
         }
-        return expectAny ? null : threadVerdict(kind, launchInode, null, detail);
+        return expectAny ? null : threadVerdict(kind, launchInode, known, null, detail);
     }
 
-    private static Error threadVerdict(ViolationKind kind, long expected, Object scope, Object detail) {
-        long actual = actualOfThread();
+    private static Error threadVerdict(ViolationKind kind, long expected, long known, Object scope, Object detail) {
+        long actual = known != 0 ? known : actualOfThread();
         return actual == expected ? null : mismatch(kind, expected, actual, scope, detail, true);
     }
 
