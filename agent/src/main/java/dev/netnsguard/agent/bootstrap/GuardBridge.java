@@ -1,5 +1,7 @@
 package dev.netnsguard.agent.bootstrap;
 
+import jdk.internal.vm.annotation.DontInline;
+
 import java.io.FileDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,6 +203,14 @@ public final class GuardBridge {
         }
     }
 
+    /**
+     * Out of line on purpose: inlined, the kernel question, the map and the verdict made the compiled
+     * {@code Net.socket} too big for the JIT to inline into its callers, whose {@code FileDescriptor}
+     * then escaped, and escape analysis stopped removing the JDK's own allocations of a new channel
+     * (112 bytes and about 0.1 µs a socket, half of what the guard added to {@code SocketChannel.open()}).
+     * The JVM honours this JDK-internal annotation in classes of the bootstrap loader, which defines this part.
+     */
+    @DontInline
     private static void opened(int n) {
         SocketNamespace kernel = sockets;
         Error error = null;
