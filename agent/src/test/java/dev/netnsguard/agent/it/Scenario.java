@@ -138,6 +138,13 @@ final class Scenario {
     }
 
     /** Makes a pool's threads exist now, outside any scope: they are born in the launch namespace. */
+    /** Whether the calling thread is in the namespace the JVM was launched in, read from /proc (the test's oracle, not the guard's answer). */
+    static boolean inLaunchNamespace() {
+        try (NetNS here = NetNS.current()) {
+            return here.inode() == NetNS.launch().inode();
+        }
+    }
+
     static void warm(ExecutorService pool, int threads) throws Exception {
         CountDownLatch all = new CountDownLatch(threads);
         List<Future<?>> futures = new ArrayList<>();
