@@ -25,7 +25,9 @@
 #   REF_REPS [3]          run.sh REPS per round (C reps, go test -count)
 #   REF_C_SECS [1.0]      run.sh C_SECS;   REF_GO_BENCHTIME [1s]; REF_GO_NS_BENCHTIME [300x]
 #   JMH_ARGS []           extra JMH options for the main benchmarks (e.g. "-wi 5 -i 10")
-#   GUARD_ROUNDS [3]      rounds of the guard benchmarks; GUARD_WARMUP [2] GUARD_ITERATIONS [4] GUARD_TIME_MS [500]
+#   GUARD_ROUNDS [3]      rounds of the guard benchmarks; GUARD_WARMUP [4] GUARD_ITERATIONS [4] GUARD_TIME_MS [500]
+#   GUARD_CPUS [the last CPU]   taskset -c list the guard benchmarks run on (empty: not pinned); one vCPU
+#                         keeps cross-vCPU wake-ups out of what the hooks cost (bench/README.md)
 #   STARTUP_RUNS [20]     hello-world JVM runs per variant
 #   QUICK [0]             1: one round, tiny iterations everywhere, outputs stay under OUT
 #   OUT [bench/target/compare]   raw outputs, table.md, summary.json (and copies of the two jars it runs;
@@ -61,8 +63,9 @@ fi
 ROUNDS=${ROUNDS:-2}; REF_REPS=${REF_REPS:-3}; REF_C_SECS=${REF_C_SECS:-1.0}
 REF_GO_BENCHTIME=${REF_GO_BENCHTIME:-1s}; REF_GO_NS_BENCHTIME=${REF_GO_NS_BENCHTIME:-300x}
 JMH_ARGS=${JMH_ARGS:-}
-GUARD_ROUNDS=${GUARD_ROUNDS:-3}; GUARD_WARMUP=${GUARD_WARMUP:-2}; GUARD_ITERATIONS=${GUARD_ITERATIONS:-4}
+GUARD_ROUNDS=${GUARD_ROUNDS:-3}; GUARD_WARMUP=${GUARD_WARMUP:-4}; GUARD_ITERATIONS=${GUARD_ITERATIONS:-4}
 GUARD_TIME_MS=${GUARD_TIME_MS:-500}; STARTUP_RUNS=${STARTUP_RUNS:-20}; PUBLISH=${PUBLISH:-1}
+GUARD_CPUS=${GUARD_CPUS-$(($(nproc) - 1))}
 SKIP_BUILD=${SKIP_BUILD:-0}; SKIP_REFERENCE=${SKIP_REFERENCE:-0}; SKIP_GUARD=${SKIP_GUARD:-0}; SKIP_LOAD=${SKIP_LOAD:-0}
 if [ "$QUICK" = 1 ]; then LOAD_TIME_MS=${LOAD_TIME_MS:-200}; LOAD_GO_CALLS=${LOAD_GO_CALLS:-2000}; fi
 LOAD_TIME_MS=${LOAD_TIME_MS:-3000}; LOAD_GO_CALLS=${LOAD_GO_CALLS:-30000}
@@ -112,7 +115,7 @@ fi
   else
     echo "agent: none (guard and startup benchmarks skipped)"
   fi
-  echo "knobs: QUICK=$QUICK ROUNDS=$ROUNDS REF_REPS=$REF_REPS REF_C_SECS=$REF_C_SECS REF_GO_BENCHTIME=$REF_GO_BENCHTIME REF_GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME JMH_ARGS='$JMH_ARGS' GUARD_ROUNDS=$GUARD_ROUNDS GUARD_WARMUP=$GUARD_WARMUP GUARD_ITERATIONS=$GUARD_ITERATIONS GUARD_TIME_MS=$GUARD_TIME_MS STARTUP_RUNS=$STARTUP_RUNS"
+  echo "knobs: QUICK=$QUICK ROUNDS=$ROUNDS REF_REPS=$REF_REPS REF_C_SECS=$REF_C_SECS REF_GO_BENCHTIME=$REF_GO_BENCHTIME REF_GO_NS_BENCHTIME=$REF_GO_NS_BENCHTIME JMH_ARGS='$JMH_ARGS' GUARD_ROUNDS=$GUARD_ROUNDS GUARD_WARMUP=$GUARD_WARMUP GUARD_ITERATIONS=$GUARD_ITERATIONS GUARD_TIME_MS=$GUARD_TIME_MS GUARD_CPUS=$GUARD_CPUS STARTUP_RUNS=$STARTUP_RUNS"
   echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
@@ -226,8 +229,10 @@ fi
 
 # ---- 3. guard cost and agent startup --------------------------------------
 if [ "$AGENT_OK" = 1 ]; then
-  phase "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds"
-  "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.GuardMain --rounds "$GUARD_ROUNDS" \
+  phase "guard benchmarks: no agent / off / report / strict, $GUARD_ROUNDS interleaved rounds, CPUs ${GUARD_CPUS:-all}"
+  pin=()
+  [ -n "$GUARD_CPUS" ] && pin=(taskset -c "$GUARD_CPUS")
+  "${pin[@]}" "$JAVA" -Dngbench.agent="$AGENT" -cp "$JAR" dev.netnsguard.bench.GuardMain --rounds "$GUARD_ROUNDS" \
     --warmup "$GUARD_WARMUP" --iterations "$GUARD_ITERATIONS" --time-ms "$GUARD_TIME_MS" \
     --out "$OUT/guard.json" --log-dir "$OUT/logs/guard" 2>&1 | tee "$OUT/logs/guard.txt" >&2 \
     || log "guard benchmarks failed (see $OUT/logs/guard.txt)"

@@ -5,12 +5,16 @@
 #
 # Usage (as root, from anywhere):  bash bench/guard-ab.sh REV [REV ...]      e.g. bash bench/guard-ab.sh e3c903e^ e3c903e HEAD
 # Knobs: ROUNDS [3]  WARMUP [2]  ITERATIONS [3]  TIME_MS [400]  BENCHMARKS [every benchmark each revision has]
+#        CPUS [the last CPU]: taskset -c list of the forks, as bench/compare.sh's GUARD_CPUS (empty: not pinned)
 #        OUT [bench/target/guard-ab]  (worktrees of the revisions go under OUT/src, removed at the end)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 OUT=${OUT:-$HERE/target/guard-ab}
 ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-2}; ITERATIONS=${ITERATIONS:-3}; TIME_MS=${TIME_MS:-400}
+CPUS=${CPUS-$(($(nproc) - 1))}
+pin=()
+[ -n "$CPUS" ] && pin=(taskset -c "$CPUS")
 [ $# -ge 1 ] || { echo "usage: bench/guard-ab.sh REV [REV ...]" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "guard-ab.sh: needs root (namespaces)" >&2; exit 1; }
 rm -rf "$OUT"; mkdir -p "$OUT/src"
@@ -28,7 +32,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for label in "${labels[@]}"; do
     benchmarks=()
     [ -n "${BENCHMARKS:-}" ] && benchmarks=(--benchmarks "$BENCHMARKS")
-    java -Dngbench.agent="$OUT/agent-$label.jar" -cp "$OUT/bench-$label.jar" dev.netnsguard.bench.GuardMain \
+    "${pin[@]}" java -Dngbench.agent="$OUT/agent-$label.jar" -cp "$OUT/bench-$label.jar" dev.netnsguard.bench.GuardMain \
       --rounds 1 --warmup "$WARMUP" --iterations "$ITERATIONS" --time-ms "$TIME_MS" --modes none,report,strict \
       "${benchmarks[@]}" --out "$OUT/$label-r$r.json" --log-dir "$OUT/logs-$label-r$r" > "$OUT/$label-r$r.txt"
     echo "[guard-ab.sh] round $r $label done" >&2

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -34,12 +36,27 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  * The agent jar: {@code -Dngbench.agent=PATH}, else found next to the checkout (see {@link Agent}).
  * Without it only the no-agent forks run.
+ *
+ * <p>The forks inherit this JVM's CPU affinity, which is recorded with the results: bench/compare.sh
+ * starts it under {@code taskset -c} on one vCPU. Two threads handing work to each other (a client
+ * and the server it talks to) on two vCPUs of a virtual machine spend much of each exchange waiting
+ * for the other vCPU to wake up, which the host decides from one second to the next (the HTTP loop:
+ * about 100 µs per request, with phases of 60 and of 200); on one vCPU the same loop costs what its
+ * threads compute, about 60 µs, within a few percent from fork to fork, and a hook's cost is not
+ * lost in the wake-ups.
  */
 public final class GuardMain {
     static final List<String> BENCHMARKS = List.of("socketOpenClose", "tcpConnectAcceptClose", "tcpConnectRst", "httpNewConnection", "httpKeepAlive", "dnsLookupHosts",
             "processStartTrue", "executorLoop", "executorLoopInScope", "tcpWriteRead", "tcpWriteReadInScope");
     static final List<String> MODES = List.of("none", "off", "report", "strict");
     static final String[] BASE_JVM_ARGS = {"-Dsun.net.inetaddr.ttl=0", "-Dsun.net.inetaddr.negative.ttl=0"};
+    /**
+     * The least warm-up, in milliseconds, of the benchmarks that run through much of the JDK's HTTP
+     * code: on one vCPU, shared with the JIT, they reach their steady speed only after 6 to 7 seconds
+     * (before it, 2 to 3 times slower), and a measurement that catches the end of it measures the JIT.
+     * Applied when warm-up is asked for at all ({@code --warmup 0} is a smoke run).
+     */
+    static final Map<String, Long> WARMUP_FLOOR_MS = Map.of("httpNewConnection", 9_000L, "httpKeepAlive", 9_000L);
 
     public static void main(String[] args) throws IOException, RunnerException {
         Map<String, String> opt = parse(args);
@@ -62,7 +79,12 @@ public final class GuardMain {
             System.out.println("GuardMain: agent " + agent.get());
         }
 
+        String cpus = allowedCpus();
+        System.out.println("GuardMain: the forks may run on CPUs " + cpus
+                + (cpus.matches("\\d+") ? "" : " (not pinned to one: see bench/README.md)"));
+
         List<Map<String, Object>> rows = new ArrayList<>();
+        Set<String> forkJdks = new LinkedHashSet<>();
         for (int round = 1; round <= rounds; round++) {
             for (String benchmark : benchmarks) {
                 for (int k = 0; k < modes.size(); k++) {
@@ -84,7 +106,7 @@ public final class GuardMain {
                     ChainedOptionsBuilder b = new OptionsBuilder()
                             .include(GuardBench.class.getName() + "." + benchmark + "$")
                             .forks(1)
-                            .warmupIterations(warmup)
+                            .warmupIterations(warmupIterations(benchmark, warmup, timeMs))
                             .measurementIterations(iterations)
                             .warmupTime(TimeValue.milliseconds(timeMs))
                             .measurementTime(TimeValue.milliseconds(timeMs))
@@ -99,6 +121,7 @@ public final class GuardMain {
                     row.put("benchmark", benchmark);
                     row.put("mode", mode);
                     row.put("round", round);
+                    row.put("warmup", warmupIterations(benchmark, warmup, timeMs));
                     long t0 = System.nanoTime();
                     try {
                         RunResult result = new Runner(b.build()).runSingle();
@@ -107,6 +130,7 @@ public final class GuardMain {
                         for (IterationResult ir : br.getIterationResults()) {
                             its.add(ir.getPrimaryResult().getScore());
                         }
+                        forkJdks.add(result.getParams().getVmVersion());
                         row.put("score", result.getPrimaryResult().getScore());
                         row.put("unit", result.getPrimaryResult().getScoreUnit());
                         row.put("iterations", its);
@@ -131,7 +155,8 @@ public final class GuardMain {
         StringBuilder json = new StringBuilder();
         json.append("{\n  \"agent\": ").append(agent.map(p -> quote(p.toString())).orElse("null"))
                 .append(",\n  \"agentOptions\": ").append(quote(System.getProperty("ngbench.agent.options", "mode={mode}")))
-                .append(",\n  \"jdk\": ").append(quote(String.valueOf(Runtime.version())))
+                .append(",\n  \"jdk\": ").append(quote(forkJdks.isEmpty() ? "none ran" : String.join(", ", forkJdks)))
+                .append(",\n  \"cpus\": ").append(quote(cpus))
                 .append(",\n  \"rounds\": ").append(rounds)
                 .append(",\n  \"warmup\": ").append(warmup)
                 .append(",\n  \"iterations\": ").append(iterations)
@@ -145,6 +170,26 @@ public final class GuardMain {
         Files.writeString(out, json);
         printRatios(rows, benchmarks, modes, rounds);
         System.out.println("GuardMain: wrote " + out);
+    }
+
+    /** {@code warmup} iterations of {@code timeMs}, or more where {@link #WARMUP_FLOOR_MS} asks for them. */
+    static int warmupIterations(String benchmark, int warmup, long timeMs) {
+        long floor = WARMUP_FLOOR_MS.getOrDefault(benchmark, 0L);
+        return warmup == 0 ? 0 : (int) Math.max(warmup, (floor + timeMs - 1) / timeMs);
+    }
+
+    /** The CPUs this process may run on, as /proc lists them ({@code "1"}, {@code "0-1"}), or "?" where it cannot tell. */
+    static String allowedCpus() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring("Cpus_allowed_list:".length()).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux, or no /proc: said as unknown
+        }
+        return "?";
     }
 
     /** Each mode's speed relative to no agent: median over rounds of (no-agent time / mode time). */
