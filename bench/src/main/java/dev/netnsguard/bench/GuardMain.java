@@ -41,7 +41,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * starts it under {@code taskset -c} on one vCPU. Two threads handing work to each other (a client
  * and the server it talks to) on two vCPUs of a virtual machine spend much of each exchange waiting
  * for the other vCPU to wake up, which the host decides from one second to the next (the HTTP loop:
- * about 100 µs per request, with phases of 60 and of 200); on one vCPU the same loop costs what its
+ * about 100 µs per request, with phases of 60 and of 200 µs); on one vCPU the same loop costs what its
  * threads compute, about 60 µs, within a few percent from fork to fork, and a hook's cost is not
  * lost in the wake-ups.
  */
@@ -103,10 +103,11 @@ public final class GuardMain {
                         }
                         jvmArgs.add(option);
                     }
+                    int warm = warmupIterations(benchmark, warmup, timeMs);
                     ChainedOptionsBuilder b = new OptionsBuilder()
                             .include(GuardBench.class.getName() + "." + benchmark + "$")
                             .forks(1)
-                            .warmupIterations(warmupIterations(benchmark, warmup, timeMs))
+                            .warmupIterations(warm)
                             .measurementIterations(iterations)
                             .warmupTime(TimeValue.milliseconds(timeMs))
                             .measurementTime(TimeValue.milliseconds(timeMs))
@@ -121,7 +122,7 @@ public final class GuardMain {
                     row.put("benchmark", benchmark);
                     row.put("mode", mode);
                     row.put("round", round);
-                    row.put("warmup", warmupIterations(benchmark, warmup, timeMs));
+                    row.put("warmup", warm);
                     long t0 = System.nanoTime();
                     try {
                         RunResult result = new Runner(b.build()).runSingle();
