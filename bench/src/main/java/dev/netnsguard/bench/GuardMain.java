@@ -38,12 +38,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * Without it only the no-agent forks run.
  *
  * <p>The forks inherit this JVM's CPU affinity, which is recorded with the results: bench/compare.sh
- * starts it under {@code taskset -c} on one vCPU. Two threads handing work to each other (a client
- * and the server it talks to) on two vCPUs of a virtual machine spend much of each exchange waiting
- * for the other vCPU to wake up, which the host decides from one second to the next (the HTTP loop:
- * about 100 µs per request, with phases of 60 and of 200 µs); on one vCPU the same loop costs what its
- * threads compute, about 60 µs, within a few percent from fork to fork, and a hook's cost is not
- * lost in the wake-ups.
+ * and bench/guard-ab.sh start it under {@code taskset -c} on one vCPU, for the reason bench/README.md
+ * gives ("Why the guard's benchmarks run on one vCPU").
  */
 public final class GuardMain {
     static final List<String> BENCHMARKS = List.of("socketOpenClose", "tcpConnectAcceptClose", "tcpConnectRst", "httpNewConnection", "httpKeepAlive", "dnsLookupHosts",
